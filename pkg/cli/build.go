@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evipack/evipack/pkg/pack"
+)
+
+// BuildOptions are the parsed flags of `evipack build`.
+type BuildOptions struct {
+	Env    *Env
+	Cases  []string
+	OutDir string
+	JSON   bool
+	Jobs   int
+}
+
+// NewCmdBuild builds `evipack build`. runF, when set, receives the parsed
+// options instead of running (for tests of flag parsing).
+func NewCmdBuild(env *Env, runF func(*BuildOptions) error) *cobra.Command {
+	opts := &BuildOptions{Env: env}
+	cmd := &cobra.Command{
+		Use:   "build CASE_DIR... [-o OUT_DIR] [--json]",
+		Short: "生成证据包 / build a bundle for each case folder",
+		Long: `为每个案件文件夹生成一个证据包，写到 OUT_DIR/<案件文件夹名>/（默认 ./evipack-out）。
+证据包先写在目标旁的临时文件夹里，完整写好后才改名就位：出错或按 ^C 时不会留下半成品。
+原件只读取，不会被修改。设置 SOURCE_DATE_EPOCH 可得到逐字节相同的证据包。
+
+Builds one bundle per case folder into OUT_DIR/<case folder name>/.
+` + exitStatusHelp,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Cases = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return buildRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "evipack-out", "output folder for the bundles")
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "files ingested in parallel (0 = number of CPUs)")
+	return cmd
+}
+
+// buildResult is the JSON printed per case.
+type buildResult struct {
+	Case  string `json:"case"`
+	OK    bool   `json:"ok"`
+	Error string `json:"error,omitempty"`
+	*pack.Outcome
+}
+
+func buildRun(ctx context.Context, opts *BuildOptions) error {
+	env := opts.Env
+	when, source, err := env.Packaging()
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, dir := range opts.Cases {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		out, err := pack.Build(ctx, dir, pack.Options{
+			OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version, Jobs: opts.Jobs,
+		})
+		if err != nil && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		res := buildResult{Case: dir, OK: err == nil, Outcome: out}
+		if err != nil {
+			failed++
+			res.Error = err.Error()
+			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
+		} else {
+			reportBuild(env, out)
+		}
+		if opts.JSON {
+			b, _ := json.Marshal(res)
+			fmt.Fprintln(env.Out, string(b))
+		} else if err == nil {
+			fmt.Fprintln(env.Out, out.Bundle)
+		}
+	}
+	if failed > 0 {
+		return &exitError{ExitError, env.msg(
+			fmt.Sprintf("%d of %d case(s) failed", failed, len(opts.Cases)),
+			fmt.Sprintf("%d 个案件（共 %d 个）失败", failed, len(opts.Cases)))}
+	}
+	return nil
+}
+
+func reportBuild(env *Env, out *pack.Outcome) {
+	fmt.Fprintf(env.ErrOut, "✓ %s → %s\n", out.Case, out.Bundle)
+	fmt.Fprintf(env.ErrOut, "  %s\n", env.msg(
+		fmt.Sprintf("%d exhibits, %d PDF pages, root hash %s", out.Items, out.Pages, out.RootHash),
+		fmt.Sprintf("%d 份证据，PDF 共 %d 页，根哈希 %s", out.Items, out.Pages, out.RootHash)))
+	for _, w := range out.Warnings {
+		fmt.Fprintf(env.ErrOut, "  ! %s: %s\n", w.Path, env.msg(w.Msg, w.Zh))
+	}
+	for _, s := range out.Skipped {
+		fmt.Fprintf(env.ErrOut, "  ! %s: %s\n", s.Path, env.msg(s.Msg, s.Zh))
+	}
+	for _, p := range out.Problems {
+		fmt.Fprintf(env.ErrOut, "  ! case.yaml:%d: %s\n", p.Line, env.msg(p.Msg, p.Zh))
+	}
+}

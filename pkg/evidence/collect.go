@@ -1,0 +1,323 @@
+package evidence
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// CaseFileName is the name of the case description inside a case folder. It
+// is read by the caller, never treated as evidence.
+const CaseFileName = "case.yaml"
+
+// junkNames are operating-system droppings that are never evidence.
+var junkNames = map[string]bool{
+	".DS_Store":   true,
+	"Thumbs.db":   true,
+	"desktop.ini": true,
+	"Desktop.ini": true,
+	"__MACOSX":    true,
+	"ehthumbs.db": true,
+}
+
+// Options tune Collect.
+type Options struct {
+	// Exclude lists absolute folders inside the case folder that are not
+	// evidence (the output folder when it lies inside the case).
+	Exclude []string
+	// Packaging is the packaging time recorded for every item.
+	Packaging time.Time
+	// PackagingDetail says where the packaging time came from.
+	PackagingDetail string
+	// Jobs bounds the number of files ingested at once (0 = number of CPUs).
+	Jobs int
+}
+
+// Skipped is a path found in the case folder that is not carried as
+// evidence, with the reason.
+type Skipped struct {
+	Path string `json:"path"`
+	Warning
+}
+
+// Result is what Collect found in a case folder.
+type Result struct {
+	Items   []*Item   `json:"items"`
+	Skipped []Skipped `json:"skipped,omitempty"`
+	HasCase bool      `json:"-"` // the folder holds a case.yaml
+}
+
+// Collect walks the case folder in a stable (byte-wise, depth-first) order,
+// refuses symlinks and special files, skips hidden and system junk, and
+// ingests every regular file: type by content, SHA-256 while streaming, and
+// every time known about it with its source. Items are numbered in walk
+// order. Errors about one file become warnings on that file; Collect returns
+// an error only when the folder itself cannot be read or ctx is cancelled.
+func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("collect %s: %w", dir, err)
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("collect %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("collect %s: not a folder", dir)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("collect %s: %w", dir, err)
+	}
+	defer root.Close()
+
+	res := &Result{}
+	var paths []string
+	walkErr := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			res.Skipped = append(res.Skipped, skip(p, "unreadable",
+				"cannot be read: "+unwrapPathError(err), "无法读取："+unwrapPathError(err)))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if p == "." {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if strings.HasPrefix(name, ".") || junkNames[name] || excluded(abs, p, opts.Exclude) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasPrefix(name, ".") || junkNames[name] || strings.HasPrefix(name, "~$") {
+			return nil
+		}
+		if p == CaseFileName {
+			res.HasCase = true
+			return nil
+		}
+		switch typ := d.Type(); {
+		case typ&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(filepath.Join(abs, filepath.FromSlash(p)))
+			res.Skipped = append(res.Skipped, skip(p, "symlink",
+				fmt.Sprintf("symbolic link to %q refused: links may lead outside the case folder; copy the file itself into the folder", target),
+				fmt.Sprintf("符号链接（指向 %q）已拒绝：链接可能指向案件文件夹以外；请把文件本身复制进文件夹", target)))
+		case !typ.IsRegular():
+			res.Skipped = append(res.Skipped, skip(p, "special-file",
+				"not a regular file (device, pipe or socket); skipped",
+				"不是普通文件（设备、管道或套接字），已跳过"))
+		default:
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	if walkErr != nil {
+		return nil, fmt.Errorf("collect %s: %w", dir, walkErr)
+	}
+
+	items := make([]*Item, len(paths))
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(jobs, max(len(paths), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				items[i] = ingest(root, paths[i], opts)
+			}
+		}()
+	}
+feed:
+	for i := range paths {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, it := range items {
+		it.Index = i + 1
+	}
+	res.Items = items
+	sort.SliceStable(res.Skipped, func(i, j int) bool { return res.Skipped[i].Path < res.Skipped[j].Path })
+	return res, nil
+}
+
+func skip(p, code, msg, zh string) Skipped {
+	return Skipped{Path: p, Warning: Warning{Code: code, Path: p, Msg: msg, Zh: zh}}
+}
+
+func excluded(abs, rel string, exclude []string) bool {
+	full := filepath.Join(abs, filepath.FromSlash(rel))
+	for _, e := range exclude {
+		if filepath.Clean(e) == full {
+			return true
+		}
+	}
+	return false
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// headSize is how much of each file is kept for type detection.
+const headSize = 4096
+
+// ingest reads one file: it never fails, problems become warnings.
+func ingest(root *os.Root, p string, opts Options) *Item {
+	it := &Item{Path: p, Type: TypeOther, MediaType: "application/octet-stream"}
+	warn := func(code, msg, zh string) {
+		it.Warnings = append(it.Warnings, Warning{Code: code, Path: p, Msg: msg, Zh: zh})
+	}
+	f, err := root.Open(filepath.FromSlash(p))
+	if err != nil {
+		warn("unreadable", "cannot be opened: "+unwrapPathError(err), "无法打开："+unwrapPathError(err))
+		return it
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		warn("unreadable", "not a regular file", "不是普通文件")
+		return it
+	}
+	it.ModTime = st.ModTime()
+
+	// One streaming pass: keep the head for detection, hash everything.
+	h := sha256.New()
+	head := make([]byte, headSize)
+	n, err := io.ReadFull(f, head)
+	head = head[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		warn("unreadable", "read failed: "+err.Error(), "读取失败："+err.Error())
+		return it
+	}
+	h.Write(head)
+	rest, err := io.Copy(h, f)
+	if err != nil {
+		warn("unreadable", "read failed: "+err.Error(), "读取失败："+err.Error())
+		return it
+	}
+	it.Size = int64(n) + rest
+	it.SHA256 = hex.EncodeToString(h.Sum(nil))
+
+	it.Type, it.MediaType = Detect(head)
+	if it.Type == TypeOther || it.Type == TypeText {
+		if enc, ok := DetectText(head); ok {
+			it.Type, it.MediaType, it.Encoding = TypeText, "text/plain; charset="+strings.TrimSuffix(enc, "-bom"), enc
+		}
+	}
+	if it.Type == TypeEmpty {
+		warn("empty-file", "the file is empty (0 bytes)", "文件为空（0 字节），没有可显示的内容")
+	}
+
+	base := path.Base(p)
+	if nt, ok := ParseFileName(base); ok {
+		it.App = nt.App
+		if nt.HasTime {
+			it.Times = append(it.Times, TimeRecord{Time: nt.Time, Source: SourceFileName, Detail: nt.Convention, Note: nt.Note})
+		}
+	}
+
+	if it.Type.IsImage() {
+		inspectImage(f, it, warn)
+	}
+	it.Times = append(it.Times,
+		TimeRecord{Time: it.ModTime.In(CST).Truncate(time.Second), Source: SourceModTime, Detail: "文件修改时间", Note: "可被复制、编辑改变，仅供参考"},
+	)
+	if !opts.Packaging.IsZero() {
+		it.Times = append(it.Times, TimeRecord{Time: opts.Packaging, Source: SourcePackaging, Detail: opts.PackagingDetail, Note: "本机时钟，未经第三方验证"})
+	}
+	return it
+}
+
+// inspectImage checks the image structure and reads its EXIF. f is rewound
+// as needed.
+func inspectImage(f *os.File, it *Item, warn func(code, msg, zh string)) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return
+	}
+	if it.Type == TypeHEIC {
+		warn("heic", "HEIC images cannot be shown in the PDF; export the photo as JPEG to include it",
+			"HEIC 格式图片无法在 PDF 中显示：请在手机上将照片导出为 JPEG 后加入案件文件夹；原件已保存在证据包中")
+		return
+	}
+	info, err := CheckImage(f, it.Size, it.Type)
+	if err != nil {
+		var fe *FormatError
+		if errors.As(err, &fe) {
+			warn(fe.Code, fe.Msg, fe.Zh)
+		} else {
+			warn("image-invalid", "image cannot be read: "+err.Error(), "图片无法读取："+err.Error())
+		}
+		return
+	}
+	it.Image = &info
+	if it.Type != TypeJPEG && it.Type != TypePNG {
+		return
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return
+	}
+	ex, err := ReadEXIF(f, it.Type)
+	if err != nil {
+		var fe *FormatError
+		if errors.As(err, &fe) {
+			warn(fe.Code, fe.Msg, fe.Zh)
+		} else {
+			warn("exif-invalid", "EXIF data cannot be read: "+err.Error(), "EXIF 信息无法读取："+err.Error())
+		}
+		return
+	}
+	if ex == nil {
+		return
+	}
+	if ex.Orientation >= 1 && ex.Orientation <= 8 {
+		it.Image.Orientation = ex.Orientation
+	}
+	if !ex.Time.IsZero() {
+		note := ""
+		if !ex.HasOffset {
+			note = "EXIF 未记录时区，按 UTC+8 计"
+		}
+		detail := "EXIF " + ex.TimeTag
+		if ex.Make != "" || ex.Model != "" {
+			detail += "（" + strings.TrimSpace(ex.Make+" "+ex.Model) + "）"
+		}
+		it.Times = append([]TimeRecord{{Time: ex.Time, Source: SourceEXIF, Detail: detail, Note: note}}, it.Times...)
+	}
+}

@@ -1,0 +1,364 @@
+// Package pack runs the whole pipeline for one case folder: discover and
+// ingest the evidence, read case.yaml, render the PDF and write the BagIt
+// bundle atomically. It prints nothing; the CLI reports the Outcome.
+package pack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/evipack/evipack/pkg/bundle"
+	"github.com/evipack/evipack/pkg/casefile"
+	"github.com/evipack/evipack/pkg/evidence"
+	"github.com/evipack/evipack/pkg/render"
+)
+
+// Names inside the bag.
+const (
+	ReportPath   = "data/report/证据材料.pdf"
+	CaseCopyPath = "data/case/case.yaml"
+	ManifestName = "evipack.json"
+	GuideName    = "核验说明.txt"
+	EvidenceDir  = "data/evidence"
+)
+
+// Options configure Build.
+type Options struct {
+	OutDir    string    // bundles go to OutDir/<case folder name>
+	Packaging time.Time // packaging time (SOURCE_DATE_EPOCH or the clock)
+	// PackagingSource says where Packaging came from: "SOURCE_DATE_EPOCH" or "clock".
+	PackagingSource string
+	Version         string
+	Jobs            int
+}
+
+// Outcome is the result of building one case.
+type Outcome struct {
+	Case     string              `json:"case"`
+	Bundle   string              `json:"bundle"`
+	RootHash string              `json:"root_hash"`
+	Items    int                 `json:"items"`
+	Pages    int                 `json:"pages"`
+	Warnings []evidence.Warning  `json:"warnings"`
+	Skipped  []evidence.Skipped  `json:"skipped"`
+	Manifest *Manifest           `json:"-"`
+	CaseFile *casefile.Case      `json:"-"`
+	Problems casefile.Errors     `json:"-"`
+	Result   *render.Result      `json:"-"`
+	Extra    map[string]struct{} `json:"-"`
+}
+
+// Load reads and checks a case folder without writing anything: the evidence
+// items with their kinds, titles and purposes, and the case description.
+func Load(ctx context.Context, caseDir string, opts Options) (*casefile.Case, *evidence.Result, error) {
+	abs, err := filepath.Abs(caseDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	c := casefile.New()
+	yamlPath := filepath.Join(abs, evidence.CaseFileName)
+	if st, err := os.Lstat(yamlPath); err == nil && st.Mode().IsRegular() {
+		c, err = casefile.LoadFile(yamlPath)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	var exclude []string
+	if opts.OutDir != "" {
+		if out, err := filepath.Abs(opts.OutDir); err == nil {
+			exclude = append(exclude, out)
+		}
+	}
+	res, err := evidence.Collect(ctx, abs, evidence.Options{
+		Exclude:         exclude,
+		Packaging:       opts.Packaging,
+		PackagingDetail: packagingDetail(opts.PackagingSource),
+		Jobs:            opts.Jobs,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	// Files that could not be read at all cannot be carried; they are
+	// reported as skipped, never silently dropped.
+	kept := res.Items[:0]
+	for _, it := range res.Items {
+		if it.SHA256 == "" {
+			for _, w := range it.Warnings {
+				res.Skipped = append(res.Skipped, evidence.Skipped{Path: it.Path, Warning: w})
+			}
+			continue
+		}
+		kept = append(kept, it)
+	}
+	res.Items = kept
+	width := max(2, len(fmt.Sprint(len(res.Items))))
+	for i, it := range res.Items {
+		it.Index = i + 1
+		it.BagPath = fmt.Sprintf("%s/%0*d/%s", EvidenceDir, width, it.Index, path.Base(it.Path))
+		it.Kind = evidence.GuessKind(it)
+		it.Title = evidence.DefaultTitle(it)
+		if note, ok := c.File(it.Path); ok {
+			if note.Kind != "" {
+				it.Kind = note.Kind
+			}
+			if note.Title != "" {
+				it.Title = note.Title
+			}
+			it.Proves = note.Proves
+		}
+	}
+	return c, res, nil
+}
+
+func packagingDetail(src string) string {
+	if src == "SOURCE_DATE_EPOCH" {
+		return "打包时间（取自 SOURCE_DATE_EPOCH）"
+	}
+	return "打包时间（本机时钟）"
+}
+
+// Build packages one case folder into OutDir/<name>. Nothing exists at the
+// destination unless the whole bundle was written.
+func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) {
+	abs, err := filepath.Abs(caseDir)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	name := filepath.Base(abs)
+	c, res, err := Load(ctx, abs, opts)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	defer root.Close()
+
+	var paths []string
+	entries := make([]bundle.Entry, 0, len(res.Items))
+	for _, it := range res.Items {
+		paths = append(paths, it.Path)
+		entries = append(entries, bundle.Entry{Path: it.BagPath, SHA256: it.SHA256})
+	}
+	problems := c.CheckPaths(paths)
+	rootHash := bundle.EvidenceRootHash(entries)
+
+	open := func(it *evidence.Item) (io.ReadCloser, error) {
+		return root.Open(filepath.FromSlash(it.Path))
+	}
+	w, err := bundle.Create(opts.OutDir, name, bundle.Options{ModTime: opts.Packaging, Replace: true})
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	defer w.Abort()
+
+	var pdfBuf bytes.Buffer
+	rres, err := render.PDF(ctx, &pdfBuf, &render.Report{
+		Case:      caseInfo(c),
+		Items:     res.Items,
+		Skipped:   res.Skipped,
+		RootHash:  rootHash,
+		Packaged:  opts.Packaging,
+		Version:   opts.Version,
+		KindLabel: kindLabel,
+		Open:      open,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if err := w.AddBytes(ReportPath, pdfBuf.Bytes()); err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	for _, it := range res.Items {
+		it.Warnings = append(it.Warnings, rres.Warnings[it.Index]...)
+	}
+
+	for _, it := range res.Items {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		f, err := open(it)
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %s: %w", caseDir, it.Path, err)
+		}
+		err = w.AddFile(it.BagPath, f, it.SHA256)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %s: %w", caseDir, it.Path, err)
+		}
+	}
+	if rc, err := root.Open(evidence.CaseFileName); err == nil {
+		err = w.AddFile(CaseCopyPath, rc, "")
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", caseDir, err)
+		}
+	}
+
+	m := newManifest(name, c, res, rootHash, opts, rres, problems)
+	mj, err := m.JSON()
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if err := w.AddTagFile(ManifestName, mj); err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if err := w.AddTagFile(GuideName, guide(name, rootHash, res.Items, opts)); err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dest, err := w.Commit(bundle.BagInfo{
+		Software:    "evipack " + opts.Version,
+		BaggingDate: opts.Packaging,
+		RootHash:    rootHash,
+		Extra: [][2]string{
+			{"External-Description", "消费纠纷证据包：" + name},
+			{"Bag-Count", "1 of 1"},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	out := &Outcome{Case: name, Bundle: dest, RootHash: rootHash, Items: len(res.Items), Pages: rres.Pages,
+		Skipped: res.Skipped, Manifest: m, CaseFile: c, Problems: problems, Result: rres}
+	for _, it := range res.Items {
+		out.Warnings = append(out.Warnings, it.Warnings...)
+	}
+	return out, nil
+}
+
+func kindLabel(k string) string {
+	if l := casefile.KindLabel(k); l != "" {
+		return l
+	}
+	return k
+}
+
+// caseInfo turns case.yaml into what the cover shows.
+func caseInfo(c *casefile.Case) render.CaseInfo {
+	var ci render.CaseInfo
+	party := func(p casefile.Party, complainant bool) []render.Field {
+		f := []render.Field{{Label: "名称", Value: p.Name}}
+		if complainant {
+			f[0].Label = "姓名"
+		}
+		f = append(f,
+			render.Field{Label: "平台", Value: p.Platform},
+			render.Field{Label: "店铺", Value: p.Shop},
+			render.Field{Label: "网址", Value: p.URL},
+			render.Field{Label: "统一社会信用代码", Value: p.CreditCode},
+			render.Field{Label: "电话", Value: p.Phone},
+			render.Field{Label: "地址", Value: p.Address},
+		)
+		for _, a := range p.Accounts {
+			v := a.ID
+			if a.Name != "" {
+				v += "（" + a.Name + "）"
+			}
+			f = append(f, render.Field{Label: a.Platform + " 账号", Value: v})
+		}
+		return f
+	}
+	ci.Complainant = party(c.Complainant, true)
+	ci.Respondent = party(c.Respondent, false)
+	o := c.Order
+	amount := ""
+	if o.Amount != 0 {
+		amount = o.Amount.Yuan()
+	}
+	ci.Order = []render.Field{
+		{Label: "商品/服务", Value: o.Item},
+		{Label: "订单号", Value: o.OrderNo},
+		{Label: "金额", Value: amount},
+		{Label: "付款时间", Value: timeStr(o.PaidAt)},
+		{Label: "支付方式", Value: o.PaymentMethod},
+		{Label: "卖家承诺", Value: o.Promised},
+		{Label: "承诺期限", Value: timeStr(o.PromisedBy)},
+	}
+	ci.Problem = c.Problem
+	ci.Demands = c.Demands
+	switch {
+	case c.Complainant.Name != "" && c.Respondent.Name != "":
+		ci.Title = c.Complainant.Name + " 诉 " + c.Respondent.Name
+	case c.Respondent.Name != "":
+		ci.Title = "投诉 " + c.Respondent.Name
+	}
+	return ci
+}
+
+func timeStr(t casefile.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.String()
+}
+
+// IsCaseError reports whether err is a problem with case.yaml (a user error
+// naming a key and a line) rather than a failure of the tool.
+func IsCaseError(err error) bool {
+	var e *casefile.Error
+	var es casefile.Errors
+	return errors.As(err, &e) || errors.As(err, &es)
+}
+
+func guide(name, rootHash string, items []*evidence.Item, opts Options) []byte {
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	p("证据包核验说明")
+	p("================")
+	p("")
+	p("案件：%s", name)
+	p("生成工具：evipack %s", opts.Version)
+	p("打包时间：%s（%s，未经第三方验证）", opts.Packaging.In(evidence.CST).Format("2006-01-02 15:04:05 -07:00"), packagingDetail(opts.PackagingSource))
+	p("证据数量：%d", len(items))
+	p("证据根哈希（SHA-256）：%s", rootHash)
+	p("")
+	p("一、这个文件夹是什么")
+	p("本文件夹是一个 BagIt 1.0 格式（RFC 8493）的证据包：")
+	p("  data/evidence/   证据原件，与投诉人提供的文件逐字节相同")
+	p("  data/report/     证据材料 PDF（封面、证据目录、逐份证据、完整性说明）")
+	p("  manifest-sha256.txt     data/ 下每个文件的 SHA-256 哈希值")
+	p("  tagmanifest-sha256.txt  清单和说明文件自身的哈希值")
+	p("  evipack.json     机器可读的证据清单（文件、时间及其来源、根哈希）")
+	p("")
+	p("二、如何核验")
+	p("1. Linux / macOS：在本文件夹中运行")
+	p("     sha256sum -c manifest-sha256.txt")
+	p("     sha256sum -c tagmanifest-sha256.txt")
+	p("   每一行都显示“成功”或“OK”，即表示文件未被改动。")
+	p("2. Windows：对单个文件运行")
+	p("     certutil -hashfile \"data\\evidence\\01\\文件名\" SHA256")
+	p("   并与 manifest-sha256.txt 中对应的行比对。")
+	p("3. 重新计算根哈希：")
+	p("     %s", bundle.RootHashCommand)
+	p("   结果应为：%s", rootHash)
+	p("4. 使用 evipack：evipack verify <本文件夹>，一次核验全部文件与根哈希。")
+	p("")
+	p("三、能证明什么，不能证明什么")
+	p("能证明：证据原件自打包以来没有被修改、替换或删减。")
+	p("不能证明：文件在打包之前是否真实、内容是否属实、形成于何时。")
+	p("")
+	p("四、四种时间")
+	p("事件时间：文件内容中记载的时间（账单交易时间、聊天消息时间）。")
+	p("文件时间：EXIF 拍摄时间、截图文件名中的时间、文件修改时间；由设备记录，可被修改。")
+	p("打包时间：生成本证据包的电脑时钟，未经验证。")
+	p("可信时间：第三方时间戳机构（RFC 3161）签发的时间，可独立核验；本证据包附有时间戳时，")
+	p("可用 openssl ts -verify 核验，evipack verify 也会单独列出。")
+	p("")
+	p("五、原件清单")
+	for _, it := range items {
+		p("%s  %s  %s", it.ID(), it.SHA256, it.BagPath)
+	}
+	return []byte(b.String())
+}

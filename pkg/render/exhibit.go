@@ -13,7 +13,6 @@ import (
 	"path"
 
 	"codeberg.org/go-pdf/fpdf"
-	"codeberg.org/go-pdf/fpdf/contrib/gofpdi"
 	_ "golang.org/x/image/webp"
 
 	"github.com/evipack/evipack/pkg/evidence"
@@ -412,24 +411,25 @@ func (r *renderer) importPDF(it *evidence.Item) bool {
 		r.importedPages(it, imp, nil)
 		return true
 	}
-	ok = func() (ok bool) {
-		defer func() {
-			if p := recover(); p != nil {
-				ok = false
-			}
-		}()
-		r.importedPages(it, imp, gofpdi.NewImporter())
-		return r.pdf.Error() == nil
-	}()
-	if !ok {
+	if r.importer == nil {
+		r.importer = pdfnorm.NewImporter(r.pdf)
+	}
+	src, err := r.importer.Open(imp.data)
+	if err == nil {
+		err = r.importedPages(it, imp, src)
+	}
+	if err != nil {
 		r.pdf.ClearError()
 		imp.data = nil
-		r.plan.warn(it, "pdf-import", "PDF pages cannot be imported", "PDF 页面无法导入（文件结构异常），原件已保存在证据包中")
+		r.plan.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
+		return false
 	}
-	return ok
+	return true
 }
 
-func (r *renderer) importedPages(it *evidence.Item, imp *pdfImport, gi *gofpdi.Importer) {
+// importedPages lays out one page per source page; with src == nil (the
+// measuring pass) it only reserves the pages.
+func (r *renderer) importedPages(it *evidence.Item, imp *pdfImport, src *pdfnorm.Source) error {
 	r.font("", 9)
 	r.pdf.CellFormat(0, 5, fmt.Sprintf("本证据为 PDF 文件，共 %d 页，以下逐页附上原文件页面（缩放显示，页眉页脚为本材料所加）。", imp.pages), "", 1, "L", false, 0, "")
 	for p := 1; p <= imp.pages; p++ {
@@ -438,16 +438,16 @@ func (r *renderer) importedPages(it *evidence.Item, imp *pdfImport, gi *gofpdi.I
 		r.pdf.SetTextColor(110, 110, 110)
 		r.pdf.CellFormat(0, 5, r.s(fmt.Sprintf("%s 原文件第 %d / %d 页 · %s", it.ID(), p, imp.pages, path.Base(it.Path))), "", 1, "C", false, 0, "")
 		r.pdf.SetTextColor(0, 0, 0)
-		if gi == nil {
+		if src == nil {
 			continue
 		}
-		var rs io.ReadSeeker = bytes.NewReader(imp.data)
-		tpl := gi.ImportPageFromStream(r.pdf, &rs, p, "/MediaBox")
-		pw, ph := 210.0, 297.0
-		if sizes := gi.GetPageSizes(); sizes != nil {
-			if box, ok := sizes[p]["/MediaBox"]; ok && box["w"] > 0 && box["h"] > 0 {
-				pw, ph = box["w"], box["h"]
-			}
+		page, err := r.importer.ImportPage(src, p)
+		if err != nil {
+			return err
+		}
+		pw, ph := page.Size()
+		if pw <= 0 || ph <= 0 {
+			pw, ph = 595, 842
 		}
 		top := r.pdf.GetY() + 1
 		availW, availH := r.contentWidth(), r.pageBottom()-top-1
@@ -458,14 +458,23 @@ func (r *renderer) importedPages(it *evidence.Item, imp *pdfImport, gi *gofpdi.I
 			w = h * pw / ph
 		}
 		x := marginL + (availW-w)/2
-		gi.UseImportedTemplate(r.pdf, tpl, x, top, w, h)
+		if err := r.importer.Draw(page, x, top, w, h); err != nil {
+			return err
+		}
 		r.pdf.SetDrawColor(200, 200, 200)
 		r.pdf.Rect(x, top, w, h, "D")
 		r.pdf.SetDrawColor(0, 0, 0)
+		if err := r.pdf.Error(); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 func pdfReason(err error) string {
+	if reason := pdfnorm.Reason(err); reason != "" {
+		return reason
+	}
 	switch {
 	case errors.Is(err, pdfnorm.ErrEncrypted):
 		return "PDF 已加密，需要密码才能打开，无法导入页面；原件已保存在证据包中"

@@ -170,6 +170,8 @@ type renderer struct {
 	style   string
 	size    float64
 	images  int
+	// importer imports exhibit PDF pages; one per fpdf document.
+	importer *pdfnorm.Importer
 }
 
 type widthKey struct {
@@ -458,53 +460,53 @@ func (r *renderer) cover() {
 	r.addPage("P")
 	r.font("B", 22)
 	r.pdf.Bookmark("封面", 0, -1)
-	r.pdf.Ln(12)
-	r.pdf.CellFormat(0, 14, "消费纠纷证据材料", "", 1, "C", false, 0, "")
+	r.pdf.Ln(2)
+	r.pdf.CellFormat(0, 12, "消费纠纷证据材料", "", 1, "C", false, 0, "")
 	r.font("", 12)
 	if r.rep.Case.Title != "" {
 		r.pdf.CellFormat(0, 8, r.s(r.rep.Case.Title), "", 1, "C", false, 0, "")
 	}
-	r.pdf.Ln(8)
+	r.pdf.Ln(4)
 	c := r.rep.Case
 	block := func(title string, fields []Field) {
 		if len(fields) == 0 {
 			return
 		}
 		r.ensure(20)
-		r.font("B", 12)
-		r.pdf.CellFormat(0, 8, title, "B", 1, "L", false, 0, "")
+		r.font("B", 11.5)
+		r.pdf.CellFormat(0, 7, title, "B", 1, "L", false, 0, "")
 		r.pdf.Ln(1)
-		r.kv(fields, 32, 10.5, 6)
-		r.pdf.Ln(3)
+		r.kv(fields, 32, 10, 5.3)
+		r.pdf.Ln(2.5)
 	}
 	block("投诉人", c.Complainant)
 	block("被投诉人", c.Respondent)
 	block("交易", c.Order)
 	if strings.TrimSpace(c.Problem) != "" {
 		r.ensure(20)
-		r.font("B", 12)
-		r.pdf.CellFormat(0, 8, "问题概述", "B", 1, "L", false, 0, "")
+		r.font("B", 11.5)
+		r.pdf.CellFormat(0, 7, "问题概述", "B", 1, "L", false, 0, "")
 		r.pdf.Ln(1)
-		r.para(c.Problem, 10.5, 6, "")
-		r.pdf.Ln(3)
+		r.para(c.Problem, 10, 5.3, "")
+		r.pdf.Ln(2.5)
 	}
 	if len(c.Demands) > 0 {
 		r.ensure(20)
-		r.font("B", 12)
-		r.pdf.CellFormat(0, 8, "请求", "B", 1, "L", false, 0, "")
+		r.font("B", 11.5)
+		r.pdf.CellFormat(0, 7, "请求", "B", 1, "L", false, 0, "")
 		r.pdf.Ln(1)
 		for i, d := range c.Demands {
-			r.para(fmt.Sprintf("%d. %s", i+1, d), 10.5, 6, "")
+			r.para(fmt.Sprintf("%d. %s", i+1, d), 10, 5.3, "")
 		}
-		r.pdf.Ln(3)
+		r.pdf.Ln(2.5)
 	}
 	nwarn := 0
 	for _, it := range r.rep.Items {
 		nwarn += len(it.Warnings) + len(r.plan.warnings[it.Index])
 	}
-	r.ensure(40)
-	r.font("B", 12)
-	r.pdf.CellFormat(0, 8, "证据包", "B", 1, "L", false, 0, "")
+	r.ensure(30)
+	r.font("B", 11.5)
+	r.pdf.CellFormat(0, 7, "证据包", "B", 1, "L", false, 0, "")
 	r.pdf.Ln(1)
 	pack := []Field{
 		{"证据数量", fmt.Sprintf("%d 份（原件逐字节保存在证据包 data/evidence/ 中）", len(r.rep.Items))},
@@ -515,7 +517,7 @@ func (r *renderer) cover() {
 	if nwarn > 0 || len(r.rep.Skipped) > 0 {
 		pack = append(pack, Field{"处理提示", fmt.Sprintf("%d 条文件提示、%d 个未纳入的路径，详见“证据目录”末尾", nwarn, len(r.rep.Skipped))})
 	}
-	r.kv(pack, 32, 10.5, 6)
+	r.kv(pack, 32, 10, 5.3)
 }
 
 func (r *renderer) index() {

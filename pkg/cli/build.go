@@ -3,10 +3,13 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/pkg/casefile"
 	"github.com/evipack/evipack/pkg/pack"
 )
 
@@ -76,7 +79,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		if err != nil {
 			failed++
 			res.Error = err.Error()
-			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
+			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, errText(env, err))
 		} else {
 			reportBuild(env, out)
 		}
@@ -109,4 +112,28 @@ func reportBuild(env *Env, out *pack.Outcome) {
 	for _, p := range out.Problems {
 		fmt.Fprintf(env.ErrOut, "  ! case.yaml:%d: %s\n", p.Line, env.msg(p.Msg, p.Zh))
 	}
+}
+
+// errText renders an error for people: case.yaml problems one per line, in
+// Chinese on a Chinese locale.
+func errText(env *Env, err error) string {
+	var errs casefile.Errors
+	var one *casefile.Error
+	switch {
+	case errors.As(err, &errs):
+	case errors.As(err, &one):
+		errs = casefile.Errors{one}
+	default:
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, e := range errs {
+		b.WriteString("\n  ")
+		if env.Chinese() {
+			b.WriteString(e.Chinese())
+		} else {
+			b.WriteString(e.Error())
+		}
+	}
+	return env.msg("case.yaml has problems:", "case.yaml 有错误：") + b.String()
 }

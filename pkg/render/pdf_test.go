@@ -282,3 +282,28 @@ func TestSliceCountMatchesLayout(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPDF renders a report of 20 phone screenshots (RGB PNG passed
+// through), 5 JPEG photos and a text exhibit.
+func BenchmarkPDF(b *testing.B) {
+	t := &testing.T{}
+	fx := &fixture{}
+	shot := pngBytes(t, 540, 1200, false)
+	photo := jpegBytes(t, 800, 600)
+	for i := range 20 {
+		fx.add(t, fmt.Sprintf("s%02d.png", i), evidence.TypePNG, shot, "截图", "证明", &evidence.ImageInfo{Width: 540, Height: 1200})
+	}
+	for i := range 5 {
+		fx.add(t, fmt.Sprintf("p%02d.jpg", i), evidence.TypeJPEG, photo, "照片", "证明", &evidence.ImageInfo{Width: 800, Height: 600})
+	}
+	fx.add(t, "chat.txt", evidence.TypeText, bytes.Repeat([]byte("2026-09-03 20:14:05 张小明\n卖家：系统维护，明天一定补发。\n"), 500), "聊天", "证明", nil)
+	rep := fx.report()
+	b.ResetTimer()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if _, err := PDF(context.Background(), &buf, rep); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(buf.Len()))
+	}
+}

@@ -173,6 +173,32 @@ feed:
 	return res, nil
 }
 
+// InspectFile ingests a single file the way Collect would inside its folder.
+func InspectFile(ctx context.Context, file string, opts Options) (*Item, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", file, err)
+	}
+	st, err := os.Lstat(abs)
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", file, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("inspect %s: not a regular file (symlinks, folders and devices are not evidence)", file)
+	}
+	root, err := os.OpenRoot(filepath.Dir(abs))
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", file, err)
+	}
+	defer root.Close()
+	it := ingest(root, filepath.Base(abs), opts)
+	it.Index = 1
+	return it, nil
+}
+
 func skip(p, code, msg, zh string) Skipped {
 	return Skipped{Path: p, Warning: Warning{Code: code, Path: p, Msg: msg, Zh: zh}}
 }

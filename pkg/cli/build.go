@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -65,15 +66,30 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		return err
 	}
 	failed := 0
+	// Bundles are named after their case folder: a second case of the same
+	// name would silently replace the first one's bundle of this run.
+	seen := map[string]string{}
 	for _, dir := range opts.Cases {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		out, err := pack.Build(ctx, dir, pack.Options{
-			OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version, Jobs: opts.Jobs,
-		})
+		var out *pack.Outcome
+		var err error
+		key := bundleKey(dir)
+		if first, dup := seen[key]; dup && key != "" {
+			err = fmt.Errorf("build %s: %s", dir, env.msg(
+				fmt.Sprintf("has the same folder name as %s, whose bundle this run already wrote; rename one of them or build them into different output folders", first),
+				fmt.Sprintf("与 %s 的文件夹同名，本次已为其生成证据包；请改名，或分别输出到不同的文件夹", first)))
+		} else {
+			out, err = pack.Build(ctx, dir, pack.Options{
+				OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version, Jobs: opts.Jobs,
+			})
+		}
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if err == nil {
+			seen[key] = dir
 		}
 		res := buildResult{Case: dir, OK: err == nil, Outcome: out}
 		if err != nil {
@@ -96,6 +112,16 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			fmt.Sprintf("%d 个案件（共 %d 个）失败", failed, len(opts.Cases)))}
 	}
 	return nil
+}
+
+// bundleKey is the name of the bundle of case folder dir, folded as case-
+// insensitive file systems (macOS, Windows) compare names; "" if unknown.
+func bundleKey(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "" // pack.Build reports it
+	}
+	return strings.ToLower(filepath.Base(abs))
 }
 
 func reportBuild(env *Env, out *pack.Outcome) {

@@ -281,6 +281,8 @@ func ingest(root *os.Root, p string, opts Options) *Item {
 
 	if it.Type.IsImage() {
 		inspectImage(f, it, warn)
+	} else {
+		parseContent(f, it, head, warn)
 	}
 	it.Times = append(it.Times,
 		TimeRecord{Time: it.ModTime.In(CST).Truncate(time.Second), Source: SourceModTime, Detail: "文件修改时间", Note: "可被复制、编辑改变，仅供参考"},

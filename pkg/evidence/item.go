@@ -6,6 +6,9 @@ package evidence
 import (
 	"strconv"
 	"time"
+
+	"github.com/evipack/evipack/pkg/chat"
+	"github.com/evipack/evipack/pkg/payment"
 )
 
 // Type is a file type detected from content (magic bytes), never from the
@@ -78,8 +81,14 @@ type Item struct {
 	Image     *ImageInfo   `json:"image,omitempty"`
 	Duration  float64      `json:"duration_seconds,omitempty"`
 	Times     []TimeRecord `json:"times"`
+	Content   *Content     `json:"content,omitempty"`
 	Warnings  []Warning    `json:"warnings,omitempty"`
 	ModTime   time.Time    `json:"-"`
+
+	// Parsed content, kept out of evipack.json (a bill holds the user's
+	// unrelated, private transactions; the original is in the bag).
+	Statement *payment.Statement `json:"-"`
+	Chat      *chat.Log          `json:"-"`
 }
 
 // ID is the exhibit label printed in the PDF and the letters.

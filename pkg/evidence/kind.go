@@ -24,6 +24,12 @@ var kindWords = []struct {
 // file: its folder and name, its type, and the app a screenshot names. The
 // user's case.yaml always overrides it.
 func GuessKind(it *Item) string {
+	switch {
+	case it.Statement != nil:
+		return "payment"
+	case it.Chat != nil:
+		return "chat"
+	}
 	lower := strings.ToLower(it.Path)
 	for _, kw := range kindWords {
 		for _, w := range kw.words {

@@ -17,7 +17,9 @@ import (
 
 	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/casefile"
+	"github.com/evipack/evipack/pkg/chat"
 	"github.com/evipack/evipack/pkg/evidence"
+	"github.com/evipack/evipack/pkg/payment"
 	"github.com/evipack/evipack/pkg/render"
 )
 
@@ -163,14 +165,17 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 
 	var pdfBuf bytes.Buffer
 	rres, err := render.PDF(ctx, &pdfBuf, &render.Report{
-		Case:      caseInfo(c),
-		Items:     res.Items,
-		Skipped:   res.Skipped,
-		RootHash:  rootHash,
-		Packaged:  opts.Packaging,
-		Version:   opts.Version,
-		KindLabel: kindLabel,
-		Open:      open,
+		Case:       caseInfo(c),
+		Items:      res.Items,
+		Skipped:    res.Skipped,
+		RootHash:   rootHash,
+		Packaged:   opts.Packaging,
+		Version:    opts.Version,
+		KindLabel:  kindLabel,
+		Open:       open,
+		Criteria:   criteria(c),
+		ChatFilter: chatFilter(c),
+		SelfNames:  selfNames(c),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
@@ -236,6 +241,69 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		out.Warnings = append(out.Warnings, it.Warnings...)
 	}
 	return out, nil
+}
+
+// criteria are what a payment row must match to concern the case: the
+// respondent's names and accounts, the order number, the amount near the
+// payment time.
+func criteria(c *casefile.Case) payment.Criteria {
+	var cr payment.Criteria
+	rp := c.Respondent
+	for _, n := range []string{rp.Name, rp.Shop} {
+		if strings.TrimSpace(n) != "" {
+			cr.Names = append(cr.Names, n)
+		}
+	}
+	for _, a := range rp.Accounts {
+		for _, n := range []string{a.ID, a.Name} {
+			if strings.TrimSpace(n) != "" {
+				cr.Names = append(cr.Names, n)
+			}
+		}
+	}
+	cr.OrderNo = strings.TrimSpace(c.Order.OrderNo)
+	cr.Cents = int64(c.Order.Amount)
+	if !c.Order.PaidAt.IsZero() {
+		cr.From = c.Order.PaidAt.Add(-72 * time.Hour)
+		cr.To = c.Order.PaidAt.Add(72 * time.Hour)
+	}
+	return cr
+}
+
+// chatFilter keeps a transcript to the case: from a week before the payment
+// (or the first event) to 90 days after the last event. Participants are not
+// filtered: in a two-party chat everyone concerns the case, and a nickname
+// seldom equals the name written in case.yaml.
+func chatFilter(c *casefile.Case) chat.Filter {
+	var first, last time.Time
+	note := func(t casefile.Time) {
+		if t.IsZero() {
+			return
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t.Time
+		}
+		if last.IsZero() || t.After(last) {
+			last = t.Time
+		}
+	}
+	note(c.Order.PaidAt)
+	note(c.Order.PromisedBy)
+	for _, e := range c.Events {
+		note(e.At)
+	}
+	if first.IsZero() {
+		return chat.Filter{}
+	}
+	return chat.Filter{From: first.Add(-7 * 24 * time.Hour), To: last.Add(90 * 24 * time.Hour)}
+}
+
+func selfNames(c *casefile.Case) []string {
+	names := []string{c.Complainant.Name}
+	for _, a := range c.Complainant.Accounts {
+		names = append(names, a.ID, a.Name)
+	}
+	return names
 }
 
 func kindLabel(k string) string {

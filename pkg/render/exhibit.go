@@ -43,6 +43,10 @@ func (r *renderer) exhibit(it *evidence.Item) {
 		if it.Image == nil || !r.image(it) {
 			r.card(it)
 		}
+	case it.Statement != nil:
+		r.statement(it, it.Statement)
+	case it.Chat != nil:
+		r.transcript(it, it.Chat)
 	case it.Type == evidence.TypeText:
 		if !r.text(it) {
 			r.card(it)

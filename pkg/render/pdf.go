@@ -21,7 +21,9 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 
+	"github.com/evipack/evipack/pkg/chat"
 	"github.com/evipack/evipack/pkg/evidence"
+	"github.com/evipack/evipack/pkg/payment"
 	"github.com/evipack/evipack/pkg/pdfnorm"
 	"github.com/evipack/evipack/templates"
 )
@@ -53,6 +55,13 @@ type Report struct {
 	Open func(it *evidence.Item) (io.ReadCloser, error)
 	// MaxTextPages caps the pages a single text exhibit may take (0 = 60).
 	MaxTextPages int
+	// Criteria select the rows of payment records that concern the case.
+	Criteria payment.Criteria
+	// ChatFilter selects the messages of chat exports shown in transcripts.
+	ChatFilter chat.Filter
+	// SelfNames are the complainant's names and account ids: their chat
+	// messages are shown as "self".
+	SelfNames []string
 }
 
 // Result describes the PDF that was written.

@@ -128,6 +128,9 @@ func generate(dir string) ([]*output, error) {
 		{path: pathOrder, mtime: at("2026-09-04 08:32:52"), build: func() ([]byte, error) {
 			return buildOrderPDF(fonts, at(orderPrint))
 		}},
+		{path: pathBill, mtime: at("2026-09-07 19:55:40"), build: func() ([]byte, error) {
+			return wechatBillCSV(), nil
+		}},
 		{path: pathCase, mtime: at(caseWriteAt), build: func() ([]byte, error) {
 			return []byte(caseYAML), nil
 		}},

@@ -1,0 +1,290 @@
+package payment
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Text encodings recognised by decodeText.
+const (
+	encUTF8    = "utf-8"
+	encUTF16LE = "utf-16le"
+	encUTF16BE = "utf-16be"
+	encGB18030 = "gb18030"
+)
+
+// decodeText turns raw bytes into UTF-8 text: a UTF-8 or UTF-16 BOM decides,
+// then UTF-16 without BOM is guessed from NUL bytes, then valid UTF-8 is kept
+// and anything else is read as GB18030 (a superset of GBK). The BOM is
+// removed.
+func decodeText(b []byte) (string, string) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return string(b[3:]), encUTF8
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
+		return decodeUTF16(b[2:], false), encUTF16LE
+	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		return decodeUTF16(b[2:], true), encUTF16BE
+	}
+	if le, ok := guessUTF16(b); ok {
+		return decodeUTF16(b, !le), map[bool]string{true: encUTF16LE, false: encUTF16BE}[le]
+	}
+	if utf8.Valid(b) {
+		return string(b), encUTF8
+	}
+	// A head cut inside a multi-byte character is still UTF-8.
+	if start := lastRuneStart(b); start >= len(b)-3 && utf8.Valid(b[:start]) && !utf8.FullRune(b[start:]) {
+		return string(b[:start]), encUTF8
+	}
+	// Cut a trailing partial multi-byte sequence (a truncated head) so the
+	// decoder does not fail on it; GB18030 decoding replaces invalid bytes.
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil {
+		return strings.ToValidUTF8(string(b), "\uFFFD"), encGB18030
+	}
+	return string(out), encGB18030
+}
+
+// guessUTF16 reports whether b looks like BOM-less UTF-16 text: in the first
+// 512 bytes most bytes at one parity are NUL (ASCII-heavy CSV) or the text is
+// made of CJK code units.
+func guessUTF16(b []byte) (littleEndian, ok bool) {
+	n := min(len(b), 512) &^ 1
+	if n < 8 {
+		return false, false
+	}
+	var evenNUL, oddNUL int
+	for i := 0; i < n; i += 2 {
+		if b[i] == 0 {
+			evenNUL++
+		}
+		if b[i+1] == 0 {
+			oddNUL++
+		}
+	}
+	half := n / 2
+	switch {
+	case oddNUL*10 >= half*3 && evenNUL*10 < half:
+		return true, true
+	case evenNUL*10 >= half*3 && oddNUL*10 < half:
+		return false, true
+	}
+	return false, false
+}
+
+// lastRuneStart returns the index of the last byte that is not a UTF-8
+// continuation byte.
+func lastRuneStart(b []byte) int {
+	i := len(b) - 1
+	for i > 0 && b[i]&0xC0 == 0x80 {
+		i--
+	}
+	return max(i, 0)
+}
+
+func decodeUTF16(b []byte, bigEndian bool) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		if bigEndian {
+			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		} else {
+			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
+		}
+	}
+	s := string(utf16.Decode(u))
+	return strings.TrimPrefix(s, "\uFEFF")
+}
+
+// row is one line of a CSV file or one row of a worksheet.
+type row struct {
+	line  int
+	cells []string
+}
+
+// blank reports whether every cell is empty after trimming.
+func (r row) blank() bool {
+	for _, c := range r.cells {
+		if clean(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// cell returns the trimmed cell i, or "" when the row is shorter.
+func (r row) cell(i int) string {
+	if i < 0 || i >= len(r.cells) {
+		return ""
+	}
+	return clean(r.cells[i])
+}
+
+// joined returns all non-empty cells joined with a comma, for preamble lines
+// whose text was split at commas.
+func (r row) joined() string {
+	end := len(r.cells)
+	for end > 0 && clean(r.cells[end-1]) == "" {
+		end--
+	}
+	parts := make([]string, 0, end)
+	for _, c := range r.cells[:end] {
+		parts = append(parts, clean(c))
+	}
+	return strings.Join(parts, ",")
+}
+
+// rowSource yields rows; it returns io.EOF at the end and a *ParseError
+// (without File) when a limit is exceeded.
+type rowSource interface {
+	next() (row, error)
+	close() error
+}
+
+// csvSource splits decoded text into lines and lines into cells.
+//
+// It is deliberately lenient, because real exports are not valid RFC 4180:
+// a field is quoted only when it starts with '"' (after blanks); text after
+// the closing quote up to the next comma (WeChat's TAB after order numbers)
+// is kept; a quote inside an unquoted field is literal; a quoted field never
+// spans lines (an unterminated quote runs to the end of the line).
+type csvSource struct {
+	text  string
+	pos   int
+	line  int
+	delim byte
+}
+
+func newCSVSource(text string) *csvSource { return &csvSource{text: text, delim: ','} }
+
+func (s *csvSource) close() error { return nil }
+
+func (s *csvSource) next() (row, error) {
+	if s.pos >= len(s.text) {
+		return row{}, io.EOF
+	}
+	rest := s.text[s.pos:]
+	end := strings.IndexByte(rest, '\n')
+	var ln string
+	if end < 0 {
+		ln = rest
+		s.pos = len(s.text)
+	} else {
+		ln = rest[:end]
+		s.pos += end + 1
+	}
+	s.line++
+	if len(ln) > MaxLineBytes {
+		return row{}, &ParseError{Line: s.line, Msg: "line longer than 1 MiB", Zh: "该行超过 1 MiB，文件可能已损坏", Err: ErrLimit}
+	}
+	if s.line > maxTotalLines {
+		return row{}, &ParseError{Line: s.line, Msg: "too many lines", Zh: "文件行数超过上限（100 万行）", Err: ErrLimit}
+	}
+	ln = strings.TrimSuffix(ln, "\r")
+	cells, err := splitCSVLine(ln, s.delim)
+	if err != nil {
+		err.Line = s.line
+		return row{}, err
+	}
+	return row{line: s.line, cells: cells}, nil
+}
+
+// splitCSVLine splits one line into at most MaxFieldsPerRow fields.
+func splitCSVLine(ln string, delim byte) ([]string, *ParseError) {
+	n := strings.Count(ln, string(delim)) + 1
+	cells := make([]string, 0, min(n, MaxFieldsPerRow+1))
+	i := 0
+	for {
+		if len(cells) >= MaxFieldsPerRow {
+			return nil, &ParseError{Msg: "more than 200 fields in a row", Zh: "一行超过 200 个字段", Err: ErrLimit}
+		}
+		// Skip blanks to see whether the field is quoted.
+		j := i
+		for j < len(ln) && (ln[j] == ' ' || ln[j] == '\t') {
+			j++
+		}
+		if j < len(ln) && ln[j] == '"' {
+			// Fast path: no doubled quote inside and only blanks between the
+			// closing quote and the delimiter (cells are trimmed later).
+			if q := strings.IndexByte(ln[j+1:], '"'); q >= 0 {
+				end := j + 1 + q
+				if end+1 >= len(ln) || ln[end+1] != '"' {
+					rest := ln[end+1:]
+					e := strings.IndexByte(rest, delim)
+					tail := rest
+					if e >= 0 {
+						tail = rest[:e]
+					}
+					if strings.Trim(tail, " \t") == "" {
+						cells = append(cells, ln[j+1:end])
+						if e < 0 {
+							return cells, nil
+						}
+						i = end + 1 + e + 1
+						continue
+					}
+				}
+			}
+			var b strings.Builder
+			k := j + 1
+			for k < len(ln) {
+				c := ln[k]
+				if c == '"' {
+					if k+1 < len(ln) && ln[k+1] == '"' {
+						b.WriteByte('"')
+						k += 2
+						continue
+					}
+					k++
+					break
+				}
+				b.WriteByte(c)
+				k++
+			}
+			// Keep anything after the closing quote up to the delimiter.
+			e := strings.IndexByte(ln[k:], delim)
+			if e < 0 {
+				b.WriteString(ln[k:])
+				cells = append(cells, b.String())
+				return cells, nil
+			}
+			b.WriteString(ln[k : k+e])
+			cells = append(cells, b.String())
+			i = k + e + 1
+			continue
+		}
+		e := strings.IndexByte(ln[i:], delim)
+		if e < 0 {
+			cells = append(cells, ln[i:])
+			return cells, nil
+		}
+		cells = append(cells, ln[i:i+e])
+		i += e + 1
+	}
+}
+
+// clean trims blanks, TABs, NBSP, ideographic spaces and stray BOMs.
+func clean(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		switch r {
+		case ' ', '\t', '\r', '\n', '\u00A0', '\u3000', '\uFEFF', '\u200B':
+			return true
+		}
+		return false
+	})
+}
+
+// normHeader normalises a header cell for comparison: trimmed, full-width
+// brackets folded to ASCII, inner blanks removed.
+func normHeader(s string) string {
+	s = clean(s)
+	if s == "" {
+		return s
+	}
+	r := strings.NewReplacer("（", "(", "）", ")", " ", "", "\t", "", "\u3000", "", "：", ":")
+	return r.Replace(s)
+}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +23,13 @@ type BuildOptions struct {
 	OutDir string
 	JSON   bool
 	Jobs   int
+	Quiet  bool
+}
+
+// progress reports whether to show progress lines: on a terminal, unless
+// --quiet.
+func (o *BuildOptions) progress(env *Env) bool {
+	return !o.Quiet && env.IsTerminal != nil && env.IsTerminal(env.ErrOut)
 }
 
 // NewCmdBuild builds `evipack build`. runF, when set, receives the parsed
@@ -47,7 +56,8 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	}
 	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "evipack-out", "output folder for the bundles")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
-	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "files ingested in parallel (0 = number of CPUs)")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
+	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress or per-case details on stderr (errors are still printed)")
 	return cmd
 }
 
@@ -65,38 +75,40 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	if err != nil {
 		return err
 	}
-	failed := 0
 	// Bundles are named after their case folder: a second case of the same
-	// name would silently replace the first one's bundle of this run.
-	seen := map[string]string{}
+	// name would silently replace the first one's bundle of this run. Cases
+	// sharing a name therefore go to the same worker, in argument order; the
+	// first that builds claims the name.
+	var groups [][]string
+	byKey := map[string]int{}
 	for _, dir := range opts.Cases {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var out *pack.Outcome
-		var err error
 		key := bundleKey(dir)
-		if first, dup := seen[key]; dup && key != "" {
-			err = fmt.Errorf("build %s: %s", dir, env.msg(
-				fmt.Sprintf("has the same folder name as %s, whose bundle this run already wrote; rename one of them or build them into different output folders", first),
-				fmt.Sprintf("与 %s 的文件夹同名，本次已为其生成证据包；请改名，或分别输出到不同的文件夹", first)))
-		} else {
-			out, err = pack.Build(ctx, dir, pack.Options{
-				OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version, Jobs: opts.Jobs,
-			})
+		if i, ok := byKey[key]; ok && key != "" {
+			groups[i] = append(groups[i], dir)
+			continue
 		}
-		if err != nil && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if err == nil {
-			seen[key] = dir
-		}
+		byKey[key] = len(groups)
+		groups = append(groups, []string{dir})
+	}
+	jobs := opts.Jobs
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
+	var (
+		mu     sync.Mutex
+		failed int
+		done   int
+	)
+	report := func(dir string, out *pack.Outcome, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		done++
 		res := buildResult{Case: dir, OK: err == nil, Outcome: out}
 		if err != nil {
 			failed++
 			res.Error = err.Error()
 			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, errText(env, err))
-		} else {
+		} else if !opts.Quiet {
 			reportBuild(env, out)
 		}
 		if opts.JSON {
@@ -105,6 +117,65 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		} else if err == nil {
 			fmt.Fprintln(env.Out, out.Bundle)
 		}
+	}
+	next := make(chan []string)
+	var wg sync.WaitGroup
+	for range min(jobs, len(groups)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for group := range next {
+				first := ""
+				for _, dir := range group {
+					if ctx.Err() != nil {
+						return
+					}
+					var out *pack.Outcome
+					var err error
+					if first != "" {
+						err = fmt.Errorf("build %s: %s", dir, env.msg(
+							fmt.Sprintf("has the same folder name as %s, whose bundle this run already wrote; rename one of them or build them into different output folders", first),
+							fmt.Sprintf("与 %s 的文件夹同名，本次已为其生成证据包；请改名，或分别输出到不同的文件夹", first)))
+					} else {
+						if opts.progress(env) {
+							fmt.Fprintf(env.ErrOut, "… %s\n", dir)
+						}
+						out, err = pack.Build(ctx, dir, pack.Options{
+							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
+						})
+					}
+					if err != nil && ctx.Err() != nil {
+						return // interrupted: no line for a case that did not finish
+					}
+					if err == nil {
+						first = dir
+					}
+					report(dir, out, err)
+				}
+			}
+		}()
+	}
+feed:
+	for _, g := range groups {
+		select {
+		case next <- g:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	code := ExitOK
+	if failed > 0 {
+		code = ExitError
+	}
+	if opts.JSON && len(opts.Cases) > 1 {
+		b, _ := json.Marshal(map[string]any{"summary": map[string]int{
+			"cases": len(opts.Cases), "ok": done - failed, "failed": failed, "exit_code": code}})
+		fmt.Fprintln(env.Out, string(b))
 	}
 	if failed > 0 {
 		return &exitError{ExitError, env.msg(

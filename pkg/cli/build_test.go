@@ -334,16 +334,26 @@ func TestBuildJSON(t *testing.T) {
 		}
 		docs = append(docs, d)
 	}
-	if got := strings.Count(strings.TrimSpace(r.out), "\n") + 1; got != 3 || len(docs) != 3 {
-		t.Fatalf("%d lines / %d documents on stdout, want 3:\n%s", got, len(docs), r.out)
+	// One line per case, in the order the cases finished, then a summary.
+	if got := strings.Count(strings.TrimSpace(r.out), "\n") + 1; got != 4 || len(docs) != 4 {
+		t.Fatalf("%d lines / %d documents on stdout, want 3 cases + a summary:\n%s", got, len(docs), r.out)
+	}
+	sum, _ := docs[3]["summary"].(map[string]any)
+	if sum == nil || sum["cases"] != 3.0 || sum["ok"] != 2.0 || sum["failed"] != 1.0 || sum["exit_code"] != float64(ExitError) {
+		t.Errorf("summary line %v", docs[3])
+	}
+	byCase := map[any]map[string]any{}
+	for _, d := range docs[:3] {
+		byCase[d["case"]] = d
 	}
 	for i, want := range []struct {
 		dir string
 		ok  bool
 	}{{a, true}, {missing, false}, {b, true}} {
-		d := docs[i]
-		if d["case"] != want.dir && d["case"] != filepath.Base(want.dir) {
-			t.Errorf("document %d is about %v, want %s", i, d["case"], want.dir)
+		d := byCase[want.dir]
+		if d == nil {
+			t.Errorf("no document about %s", want.dir)
+			continue
 		}
 		if d["ok"] != want.ok {
 			t.Errorf("document %d ok=%v, want %v", i, d["ok"], want.ok)

@@ -43,11 +43,14 @@ type Env struct {
 	ErrOut io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// IsTerminal reports whether w is an interactive terminal (progress
+	// is shown only there). Nil means never.
+	IsTerminal func(w io.Writer) bool
 }
 
 // System returns the Env of the running process.
 func System() *Env {
-	return &Env{Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv, Now: time.Now}
+	return &Env{Out: os.Stdout, ErrOut: os.Stderr, Getenv: os.Getenv, Now: time.Now, IsTerminal: isTerminal}
 }
 
 // Chinese reports whether messages for people should be in Chinese.
@@ -179,4 +182,15 @@ func NewCmdVersion(env *Env) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// isTerminal reports whether w is a character device (a terminal), without
+// cgo or a terminal library.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

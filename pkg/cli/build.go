@@ -24,6 +24,7 @@ type BuildOptions struct {
 	JSON   bool
 	Jobs   int
 	Quiet  bool
+	Redact bool
 }
 
 // progress reports whether to show progress lines: on a terminal, unless
@@ -57,6 +58,7 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "evipack-out", "output folder for the bundles")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
 	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
+	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "mask phone, 身份证 and bank card numbers in the PDF text (originals stay intact)")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress or per-case details on stderr (errors are still printed)")
 	return cmd
 }
@@ -141,7 +143,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 							fmt.Fprintf(env.ErrOut, "… %s\n", dir)
 						}
 						out, err = pack.Build(ctx, dir, pack.Options{
-							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
+							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version, Redact: opts.Redact,
 						})
 					}
 					if err != nil && ctx.Err() != nil {

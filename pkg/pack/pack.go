@@ -40,6 +40,8 @@ type Options struct {
 	PackagingSource string
 	Version         string
 	Jobs            int
+	// Redact masks phone, 身份证 and bank card numbers in the PDF's text.
+	Redact bool
 }
 
 // Outcome is the result of building one case.
@@ -176,6 +178,7 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		Criteria:   criteria(c),
 		ChatFilter: chatFilter(c),
 		SelfNames:  selfNames(c),
+		Redact:     opts.Redact,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)

@@ -171,3 +171,53 @@ func TestBuildPaymentAndChatExhibits(t *testing.T) {
 		t.Errorf("original bill not carried byte-identical: %v", err)
 	}
 }
+
+func TestBuildRedact(t *testing.T) {
+	pdftotext := needTool(t, "pdftotext")
+	dir := filepath.Join(t.TempDir(), "case")
+	yaml := `version: 1
+complainant: {name: 李四, phone: "13912345678", id_number: "110101199003077571"}
+respondent: {name: 某卡盟}
+problem: 我的银行卡6222021234567890128被扣款，卖家电话13800001111不接。
+`
+	chatTXT := "2026-10-02 20:58:01 李四(5550001111)\n我的手机号13912345678，身份证110101199003077571\n\n"
+	write(t, dir, "case.yaml", []byte(yaml))
+	write(t, dir, "聊天.txt", []byte(chatTXT))
+	before := map[string]string{}
+	for _, name := range []string{"case.yaml", "聊天.txt"} {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		before[name] = string(b)
+	}
+	res, err := Build(context.Background(), dir, Options{OutDir: filepath.Join(t.TempDir(), "out"), Packaging: time.Unix(1790000000, 0), Version: "test", Redact: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, err := exec.Command(pdftotext, "-enc", "UTF-8", filepath.Join(res.Bundle, ReportPath), "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := spaces.ReplaceAllString(string(txt), "")
+	for _, secret := range []string{"13912345678", "110101199003077571", "6222021234567890128", "13800001111"} {
+		if strings.Contains(flat, secret) {
+			t.Errorf("PDF still shows %s", secret)
+		}
+	}
+	for _, masked := range []string{"139****5678", "110101********7571", "***************0128", "手机号2处、身份证号1处、银行卡号1处"} {
+		if !strings.Contains(flat, masked) {
+			t.Errorf("PDF lacks %q", masked)
+		}
+	}
+	// The originals are untouched, in the folder and in the bag.
+	for name, want := range before {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		if string(b) != want {
+			t.Errorf("original %s changed", name)
+		}
+	}
+	for _, it := range res.Manifest.Items {
+		b, err := os.ReadFile(filepath.Join(res.Bundle, filepath.FromSlash(it.BagPath)))
+		if err != nil || string(b) != before[it.Path] {
+			t.Errorf("bag copy of %s differs from the original", it.Path)
+		}
+	}
+}

@@ -62,10 +62,13 @@ type Report struct {
 	// SelfNames are the complainant's names and account ids: their chat
 	// messages are shown as "self".
 	SelfNames []string
+	// Redact masks phone, 身份证 and bank card numbers in printed text.
+	Redact bool
 }
 
 // Result describes the PDF that was written.
 type Result struct {
+	Redacted     Redactor                   // what --redact masked
 	Pages        int                        // total page count
 	ExhibitPages map[int]int                // exhibit index → first page
 	Warnings     map[int][]evidence.Warning // render-time problems, by exhibit index
@@ -115,7 +118,7 @@ func PDF(ctx context.Context, w io.Writer, rep *Report) (*Result, error) {
 		if _, err := w.Write(out); err != nil {
 			return nil, fmt.Errorf("render: write: %w", err)
 		}
-		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings}, nil
+		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted}, nil
 	}
 }
 
@@ -148,6 +151,7 @@ type plan struct {
 	integrity   int
 	warnings    map[int][]evidence.Warning
 	imports     map[int]*pdfImport
+	redacted    Redactor // counts of the last pass
 }
 
 func (p *plan) warningCount() int {
@@ -181,6 +185,7 @@ type renderer struct {
 	images  int
 	// importer imports exhibit PDF pages; one per fpdf document.
 	importer *pdfnorm.Importer
+	redactor *Redactor
 }
 
 type widthKey struct {
@@ -211,6 +216,10 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (
 		return nil, fmt.Errorf("render: setup: %w", err)
 	}
 	r := &renderer{ctx: ctx, pdf: pdf, rep: rep, fonts: fonts, plan: pl, dry: dry, widths: map[widthKey]float64{}}
+	if rep.Redact {
+		r.redactor = &Redactor{}
+		defer func() { pl.redacted = *r.redactor }()
+	}
 	pdf.SetHeaderFuncMode(r.header, false)
 	pdf.SetFooterFunc(r.footer)
 
@@ -240,7 +249,9 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (
 // ---- text primitives -------------------------------------------------------
 
 // s is the one gate every string passes before fpdf sees it.
-func (r *renderer) s(str string) string { return Sanitize(str, r.fonts.cov.Has) }
+func (r *renderer) s(str string) string {
+	return Sanitize(r.redactor.Redact(str), r.fonts.cov.Has)
+}
 
 func (r *renderer) font(style string, size float64) {
 	r.style, r.size = style, size
@@ -620,6 +631,11 @@ func (r *renderer) integrity() {
 	sub("本材料能证明什么，不能证明什么")
 	p("能证明：证据包中的原件与打包时完全一致，自打包以来未被修改、替换或删减（以哈希值核验为准）。")
 	p("不能证明：文件在打包之前的真实性、截图内容是否属实、文件形成于何时。打包时间取自打包电脑的时钟，未经第三方验证，可被人为设置。文件中的拍摄时间、文件名时间和修改时间都可能被改动，仅供参考。若需证明证据在某一时间之前已经存在，可申请可信时间戳（RFC 3161）或办理公证。")
+	if r.rep.Redact {
+		sub("信息遮盖")
+		rd := r.plan.redacted
+		p(fmt.Sprintf("按投诉人的要求，本 PDF 的文字中已遮盖手机号 %d 处、身份证号 %d 处、银行卡号 %d 处（只保留前几位和后几位）。截图、照片和导入的 PDF 页面中的内容无法自动遮盖。证据包 data/evidence/ 中的原件未作任何改动，哈希值不受影响。", rd.Phones, rd.IDs, rd.Cards))
+	}
 	sub("四种时间")
 	p("· 事件时间：文件内容中记载的时间（如账单中的交易时间、聊天记录中的消息时间）。")
 	p("· 文件时间：照片 EXIF 拍摄时间、截图文件名中的时间、文件修改时间，均由设备记录，可被修改。")

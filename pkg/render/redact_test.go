@@ -4,7 +4,7 @@ import "testing"
 
 func TestRedact(t *testing.T) {
 	tests := []struct {
-		name, in, want       string
+		name, in, want     string
 		phones, ids, cards int
 	}{
 		{"phone", "联系电话13812345678。", "联系电话138****5678。", 1, 0, 0},

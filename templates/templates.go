@@ -10,7 +10,7 @@ import "embed"
 
 // FS holds the embedded template tree.
 //
-//go:embed fonts/NotoSansSC_400Regular.ttf fonts/NotoSansSC_700Bold.ttf fonts/OFL.txt
+//go:embed fonts/NotoSansSC_400Regular.ttf fonts/NotoSansSC_700Bold.ttf fonts/OFL.txt letters checklists
 var FS embed.FS
 
 // Font file names inside FS.

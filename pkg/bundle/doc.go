@@ -19,6 +19,20 @@
 // Paths containing "%", CR or LF are percent-encoded in manifests as RFC 8493
 // requires. Plain "sha256sum -c" does not decode them, so callers that want
 // every line checkable with sha256sum should avoid those characters in names.
+// Spaces are written as they are (RFC 8493 does not encode them).
+//
+// Unicode names:
+//   - manifests keep the bytes of a name as given (an NFD name stays NFD);
+//   - the Writer refuses, with ErrCollision, a name equal to an earlier one
+//     after NFC normalisation and case folding;
+//   - Verify compares names in NFC: a file listed under one normalisation and
+//     found under another (a copy through macOS) is checked, with a note;
+//   - names that are not valid UTF-8 are refused (*PathError, ErrInsecurePath)
+//     by the Writer and by VerifyZip, and cannot appear in a manifest, whose
+//     text must be UTF-8: intake must refuse or rename such files.
+//
+// Zip form: WriteZip and WriteZipFile store a bag as one deterministic zip;
+// VerifyZip and VerifyZipFile check one without extracting it (see zip.go).
 //
 // Verification decisions:
 //   - every manifest with a supported algorithm (md5, sha1, sha224, sha256,

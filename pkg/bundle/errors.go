@@ -27,6 +27,13 @@ var (
 	ErrCollision = errors.New("path collides with another path")
 	// ErrCommitted means the Writer was already committed or aborted.
 	ErrCommitted = errors.New("bundle writer already finished")
+	// ErrBadZip means a zip is damaged (bad CRC, sizes or Deflate data, not
+	// a zip at all) or uses what VerifyZip does not accept (encryption,
+	// compression methods other than Store and Deflate).
+	ErrBadZip = errors.New("damaged or unsupported zip")
+	// ErrZipLimit means a zip has more entries, more declared bytes or a
+	// higher compression ratio than VerifyZip accepts.
+	ErrZipLimit = errors.New("zip exceeds limits")
 )
 
 // ManifestError reports malformed content in a tag file (bagit.txt,

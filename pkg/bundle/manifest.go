@@ -152,7 +152,7 @@ func checkBagPath(p string) error {
 	case p == "":
 		return bad("empty path")
 	case !utf8.ValidString(p):
-		return bad("not valid UTF-8")
+		return bad("not valid UTF-8 (BagIt manifests hold UTF-8 names only; rename the file)")
 	case strings.ContainsRune(p, 0):
 		return bad("contains NUL")
 	case strings.Contains(p, `\`):
@@ -385,7 +385,7 @@ func checkField(f Field) error {
 	case strings.Trim(f.Value, " \t") != f.Value:
 		return bad("value starts or ends with whitespace")
 	case !utf8.ValidString(f.Label) || !utf8.ValidString(f.Value):
-		return bad("not valid UTF-8")
+		return bad("not valid UTF-8 (BagIt manifests hold UTF-8 names only; rename the file)")
 	}
 	return nil
 }

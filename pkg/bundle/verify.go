@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Status is the verification result of one file.
@@ -120,6 +121,11 @@ type VerifyOptions struct {
 	// ExpectedRootHash, if set, is compared with the recomputed evidence
 	// root hash instead of bag-info's External-Identifier.
 	ExpectedRootHash string
+	// MaxZipEntries and MaxZipBytes bound the entry count and the total
+	// declared uncompressed size of a zip given to VerifyZip; zero means
+	// DefaultMaxZipEntries and DefaultMaxZipBytes.
+	MaxZipEntries int
+	MaxZipBytes   int64
 }
 
 // Verify checks the bag in dir. See VerifyFS.
@@ -270,17 +276,32 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opts VerifyOptions) (*Report, err
 	}
 
 	// Check every listed file.
+	byNFC := map[string][]string{} // NFC name → names in the bag
+	for p := range files {
+		k := norm.NFC.String(p)
+		byNFC[k] = append(byNFC[k], p)
+	}
+	aliased := map[string]bool{} // files found under a differently normalised name
 	listed := slices.Sorted(maps.Keys(wants))
 	for _, p := range listed {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		res := FileResult{Path: p, Tag: !strings.HasPrefix(p, "data/")}
+		actual := p
 		if _, ok := files[p]; !ok {
-			res.Status = StatusMissing
-			res.Detail = fmt.Sprintf("listed in %s", joinManifests(wants[p], func(w want) string { return w.manifest }))
-			rep.Files = append(rep.Files, res)
-			continue
+			// Names are compared in NFC: a copy through a normalising file
+			// system (macOS) changes the bytes of a name, not the file.
+			if c := byNFC[norm.NFC.String(p)]; len(c) == 1 {
+				actual = c[0]
+				aliased[actual] = true
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%q is listed as %q: the names differ only in Unicode normalisation", actual, p))
+			} else {
+				res.Status = StatusMissing
+				res.Detail = fmt.Sprintf("listed in %s", joinManifests(wants[p], func(w want) string { return w.manifest }))
+				rep.Files = append(rep.Files, res)
+				continue
+			}
 		}
 		var algs []algorithm
 		for _, w := range wants[p] {
@@ -288,10 +309,17 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opts VerifyOptions) (*Report, err
 				algs = append(algs, w.alg)
 			}
 		}
-		got, _, err := hashFile(ctx, fsys, p, algs)
+		got, _, err := hashFile(ctx, fsys, actual, algs)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
+			}
+			if errors.Is(err, ErrBadZip) {
+				// Damaged zip entry: its content cannot be what was hashed.
+				res.Status = StatusChanged
+				res.Detail = err.Error()
+				rep.Files = append(rep.Files, res)
+				continue
 			}
 			return nil, fmt.Errorf("hash %s: %w", p, err)
 		}
@@ -322,7 +350,7 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opts VerifyOptions) (*Report, err
 
 	// Files on disk no manifest lists.
 	for p := range files {
-		if wants[p] != nil {
+		if wants[p] != nil || aliased[p] {
 			continue
 		}
 		if strings.HasPrefix(p, "data/") {
@@ -352,6 +380,10 @@ func recordTagError(rep *Report, file string, err error) bool {
 	var me *ManifestError
 	if errors.As(err, &me) {
 		rep.problem(file, me)
+		return true
+	}
+	if errors.Is(err, ErrBadZip) {
+		rep.problem(file, err)
 		return true
 	}
 	return false
@@ -571,7 +603,7 @@ func checkRootHash(fsys fs.FS, rep *Report, files map[string]int64, opts VerifyO
 		b, err := readLimited(fsys, "manifest-sha256.txt", maxTagFileSize)
 		if err != nil {
 			var me *ManifestError
-			if !errors.As(err, &me) {
+			if !errors.As(err, &me) && !errors.Is(err, ErrBadZip) {
 				return fmt.Errorf("read manifest-sha256.txt: %w", err)
 			}
 		} else {

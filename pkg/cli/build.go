@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -25,6 +26,8 @@ type BuildOptions struct {
 	Jobs   int
 	Quiet  bool
 	Redact bool
+	Target string
+	Strict bool
 }
 
 // progress reports whether to show progress lines: on a terminal, unless
@@ -49,6 +52,9 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 		Args: usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Cases = args
+			if opts.Target != "" && !slices.Contains(casefile.Targets(), opts.Target) {
+				return &FlagError{fmt.Errorf("--target %q: must be one of %s", opts.Target, strings.Join(casefile.Targets(), ", "))}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -58,6 +64,8 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "evipack-out", "output folder for the bundles")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
 	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
+	cmd.Flags().StringVar(&opts.Target, "target", "", "document to write: 12315 (投诉书), payment (支付平台投诉), arbitration (仲裁申请书) or merchant (催告函); default from case.yaml")
+	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "refuse to build a case whose evidence chain is incomplete (exit 3)")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "mask phone, 身份证 and bank card numbers in the PDF text (originals stay intact)")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress or per-case details on stderr (errors are still printed)")
 	return cmd
@@ -100,6 +108,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		mu     sync.Mutex
 		failed int
 		done   int
+		code   = ExitOK
 	)
 	report := func(dir string, out *pack.Outcome, err error) {
 		mu.Lock()
@@ -110,6 +119,13 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			failed++
 			res.Error = err.Error()
 			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, errText(env, err))
+			var inc *pack.IncompleteError
+			if errors.As(err, &inc) {
+				PrintChecklist(env.ErrOut, dir, inc.Result)
+				code = max(code, ExitFailed)
+			} else {
+				code = max(code, ExitError)
+			}
 		} else if !opts.Quiet {
 			reportBuild(env, out)
 		}
@@ -143,7 +159,8 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 							fmt.Fprintf(env.ErrOut, "… %s\n", dir)
 						}
 						out, err = pack.Build(ctx, dir, pack.Options{
-							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version, Redact: opts.Redact,
+							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
+							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict,
 						})
 					}
 					if err != nil && ctx.Err() != nil {
@@ -167,12 +184,10 @@ feed:
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	// Interrupted only if a case did not finish: a ^C that arrives after the
+	// last bundle was renamed into place changes nothing.
+	if err := ctx.Err(); err != nil && done < len(opts.Cases) {
 		return err
-	}
-	code := ExitOK
-	if failed > 0 {
-		code = ExitError
 	}
 	if opts.JSON && len(opts.Cases) > 1 {
 		b, _ := json.Marshal(map[string]any{"summary": map[string]int{
@@ -180,7 +195,7 @@ feed:
 		fmt.Fprintln(env.Out, string(b))
 	}
 	if failed > 0 {
-		return &exitError{ExitError, env.msg(
+		return &exitError{code, env.msg(
 			fmt.Sprintf("%d of %d case(s) failed", failed, len(opts.Cases)),
 			fmt.Sprintf("%d 个案件（共 %d 个）失败", failed, len(opts.Cases)))}
 	}

@@ -117,7 +117,7 @@ Chinese PDF plus the untouched originals, as a verifiable BagIt bag. Offline.
 	root.SetOut(env.Out)
 	root.SetErr(env.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{err} })
-	root.AddCommand(NewCmdBuild(env, nil), NewCmdVerify(env, nil), NewCmdInit(env, nil), NewCmdInspect(env, nil), NewCmdVersion(env))
+	root.AddCommand(NewCmdBuild(env, nil), NewCmdCheck(env, nil), NewCmdVerify(env, nil), NewCmdInit(env, nil), NewCmdInspect(env, nil), NewCmdVersion(env))
 	return root
 }
 
@@ -129,7 +129,7 @@ func Main(ctx context.Context, args []string, env *Env) int {
 	if err == nil {
 		return ExitOK
 	}
-	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(env.ErrOut, "evipack: "+env.msg("interrupted; no partial bundle was left", "已中断，未留下不完整的证据包"))
 		return ExitInterrupted
 	}

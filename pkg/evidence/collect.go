@@ -302,26 +302,29 @@ func inspectImage(f *os.File, it *Item, warn func(code, msg, zh string)) {
 	if it.Type == TypeHEIC {
 		warn("heic", "HEIC images cannot be shown in the PDF; export the photo as JPEG to include it",
 			"HEIC 格式图片无法在 PDF 中显示：请在手机上将照片导出为 JPEG 后加入案件文件夹；原件已保存在证据包中")
-		return
-	}
-	info, err := CheckImage(f, it.Size, it.Type)
-	if err != nil {
-		var fe *FormatError
-		if errors.As(err, &fe) {
-			warn(fe.Code, fe.Msg, fe.Zh)
-		} else {
-			warn("image-invalid", "image cannot be read: "+err.Error(), "图片无法读取："+err.Error())
+		if w, h, err := HEICSize(f, it.Size); err == nil {
+			it.Image = &ImageInfo{Width: w, Height: h}
 		}
-		return
+	} else {
+		info, err := CheckImage(f, it.Size, it.Type)
+		if err != nil {
+			var fe *FormatError
+			if errors.As(err, &fe) {
+				warn(fe.Code, fe.Msg, fe.Zh)
+			} else {
+				warn("image-invalid", "image cannot be read: "+err.Error(), "图片无法读取："+err.Error())
+			}
+			return
+		}
+		it.Image = &info
 	}
-	it.Image = &info
-	if it.Type != TypeJPEG && it.Type != TypePNG {
+	if it.Type == TypeGIF {
 		return
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return
 	}
-	ex, err := ReadEXIF(f, it.Type)
+	ex, err := ReadImageEXIF(f, it.Size, it.Type)
 	if err != nil {
 		var fe *FormatError
 		if errors.As(err, &fe) {
@@ -334,7 +337,7 @@ func inspectImage(f *os.File, it *Item, warn func(code, msg, zh string)) {
 	if ex == nil {
 		return
 	}
-	if ex.Orientation >= 1 && ex.Orientation <= 8 {
+	if ex.Orientation >= 1 && ex.Orientation <= 8 && it.Image != nil {
 		it.Image.Orientation = ex.Orientation
 	}
 	if !ex.Time.IsZero() {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/casefile"
+	"github.com/evipack/evipack/pkg/checklist"
 	"github.com/evipack/evipack/pkg/evidence"
 	"github.com/evipack/evipack/pkg/render"
 )
@@ -26,6 +27,7 @@ type Manifest struct {
 	Items     []*evidence.Item `json:"items"`
 	Skipped   []SkippedPath    `json:"skipped"`
 	Problems  []CaseProblem    `json:"case_problems"`
+	Checklist *checklist.Result `json:"checklist"`
 }
 
 // Tool names the program that built the bundle.
@@ -66,6 +68,7 @@ type ReportInfo struct {
 	Path         string        `json:"path"`
 	Pages        int           `json:"pages"`
 	ExhibitPages []ExhibitPage `json:"exhibit_pages"`
+	Texts        []string      `json:"texts"` // the documents as .txt, for copying
 }
 
 // ExhibitPage is where one exhibit starts in the PDF.

@@ -18,6 +18,7 @@ import (
 	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/casefile"
 	"github.com/evipack/evipack/pkg/chat"
+	"github.com/evipack/evipack/pkg/checklist"
 	"github.com/evipack/evipack/pkg/evidence"
 	"github.com/evipack/evipack/pkg/payment"
 	"github.com/evipack/evipack/pkg/render"
@@ -42,6 +43,22 @@ type Options struct {
 	Jobs            int
 	// Redact masks phone, 身份证 and bank card numbers in the PDF's text.
 	Redact bool
+	// Target overrides case.yaml's target: 12315, payment, arbitration or
+	// merchant.
+	Target string
+	// Strict refuses to build a case whose checklist is incomplete.
+	Strict bool
+}
+
+// IncompleteError is returned by Build with Strict when the checklist is
+// not complete; nothing is written.
+type IncompleteError struct {
+	Result *checklist.Result
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("the evidence chain is incomplete (%d required item(s) missing, %d problem(s)); run 'evipack check' for what to add",
+		len(e.Result.Missing()), len(e.Result.Errors()))
 }
 
 // Outcome is the result of building one case.
@@ -156,6 +173,21 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	problems := c.CheckPaths(paths)
 	rootHash := bundle.EvidenceRootHash(entries)
 
+	if opts.Target != "" {
+		c.Target = opts.Target
+	}
+	check, err := checklist.Run(c, res.Items, opts.Packaging)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: checklist: %w", caseDir, err)
+	}
+	if opts.Strict && (!check.Complete || len(check.Missing()) > 0 || len(check.Errors()) > 0) {
+		return nil, fmt.Errorf("build %s: %w", caseDir, &IncompleteError{Result: check})
+	}
+	docs, err := documents(c, res.Items, check, opts.Packaging)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+
 	open := func(it *evidence.Item) (io.ReadCloser, error) {
 		return root.Open(filepath.FromSlash(it.Path))
 	}
@@ -179,12 +211,23 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		ChatFilter: chatFilter(c),
 		SelfNames:  selfNames(c),
 		Redact:     opts.Redact,
+
+		Letter:        docs.letter,
+		LetterRefusal: docs.refusal,
+		Form:          docs.form,
+		Timeline:      docs.timeline,
+		Checklist:     check,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 	if err := w.AddBytes(ReportPath, pdfBuf.Bytes()); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	for _, f := range docs.texts {
+		if err := w.AddBytes(f.path, f.data); err != nil {
+			return nil, fmt.Errorf("build %s: %w", caseDir, err)
+		}
 	}
 	for _, it := range res.Items {
 		it.Warnings = append(it.Warnings, rres.Warnings[it.Index]...)
@@ -213,6 +256,10 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 
 	m := newManifest(name, c, res, rootHash, opts, rres, problems)
+	m.Checklist = check
+	for _, f := range docs.texts {
+		m.Report.Texts = append(m.Report.Texts, f.path)
+	}
 	mj, err := m.JSON()
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)

@@ -22,7 +22,9 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/evipack/evipack/pkg/chat"
+	"github.com/evipack/evipack/pkg/checklist"
 	"github.com/evipack/evipack/pkg/evidence"
+	"github.com/evipack/evipack/pkg/letters"
 	"github.com/evipack/evipack/pkg/payment"
 	"github.com/evipack/evipack/pkg/pdfnorm"
 	"github.com/evipack/evipack/templates"
@@ -64,6 +66,17 @@ type Report struct {
 	SelfNames []string
 	// Redact masks phone, 身份证 and bank card numbers in printed text.
 	Redact bool
+
+	// Letter is the document for the target (投诉书 …); LetterRefusal says
+	// why there is none (e.g. no arbitration clause).
+	Letter        *letters.Doc
+	LetterRefusal string
+	// Form is the 12315 web form, field by field.
+	Form []letters.FormField
+	// Timeline is 事实经过.
+	Timeline []letters.Event
+	// Checklist is the 证据链核查 result.
+	Checklist *checklist.Result
 }
 
 // Result describes the PDF that was written.
@@ -224,6 +237,10 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (
 	pdf.SetFooterFunc(r.footer)
 
 	r.cover()
+	r.letter()
+	r.formPage()
+	r.timeline()
+	r.checklistPage()
 	r.index()
 	for _, it := range rep.Items {
 		if err := ctx.Err(); err != nil {

@@ -18,15 +18,15 @@ const ManifestFormat = "evipack-manifest/1"
 // Manifest is evipack.json: everything the bundle knows, for machines. It is
 // built from slices and structs only, so its bytes never depend on map order.
 type Manifest struct {
-	Format    string           `json:"format"`
-	Tool      Tool             `json:"tool"`
-	Case      ManifestCase     `json:"case"`
-	Packaging PackagingTime    `json:"packaging"`
-	RootHash  RootHash         `json:"root_hash"`
-	Report    ReportInfo       `json:"report"`
-	Items     []*evidence.Item `json:"items"`
-	Skipped   []SkippedPath    `json:"skipped"`
-	Problems  []CaseProblem    `json:"case_problems"`
+	Format    string            `json:"format"`
+	Tool      Tool              `json:"tool"`
+	Case      ManifestCase      `json:"case"`
+	Packaging PackagingTime     `json:"packaging"`
+	RootHash  RootHash          `json:"root_hash"`
+	Report    ReportInfo        `json:"report"`
+	Items     []*evidence.Item  `json:"items"`
+	Skipped   []SkippedPath     `json:"skipped"`
+	Problems  []CaseProblem     `json:"case_problems"`
 	Checklist *checklist.Result `json:"checklist"`
 }
 

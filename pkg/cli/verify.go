@@ -18,6 +18,7 @@ type VerifyOptions struct {
 	Env     *Env
 	Bundles []string
 	JSON    bool
+	CA      string
 }
 
 // NewCmdVerify builds `evipack verify`.
@@ -44,14 +45,16 @@ SHA-256 or SHA-512 manifests is accepted.
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON report per bundle on stdout")
+	cmd.Flags().StringVar(&opts.CA, "ca", "", "PEM file with the CA certificate(s) trusted for an attached timestamp")
 	return cmd
 }
 
 type verifyResult struct {
-	Bundle string         `json:"bundle"`
-	OK     bool           `json:"ok"`
-	Error  string         `json:"error,omitempty"`
-	Report *bundle.Report `json:"report,omitempty"`
+	Bundle    string           `json:"bundle"`
+	OK        bool             `json:"ok"`
+	Error     string           `json:"error,omitempty"`
+	Report    *bundle.Report   `json:"report,omitempty"`
+	Timestamp *TimestampResult `json:"timestamp,omitempty"`
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
@@ -67,12 +70,16 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 			return ctx.Err()
 		}
 		res := verifyResult{Bundle: dir, Report: rep}
+		if err == nil {
+			res.Timestamp = verifyTimestamp(env, dir, opts.CA, rep)
+		}
+		tsBad := res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
 		switch {
 		case err != nil:
 			res.Error = err.Error()
 			worst = max(worst, ExitError)
 			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
-		case rep.OK():
+		case rep.OK() && !tsBad:
 			res.OK = true
 			printVerify(env, dir, rep)
 		default:

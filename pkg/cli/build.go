@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/casefile"
 	"github.com/evipack/evipack/pkg/pack"
 )
@@ -28,6 +29,7 @@ type BuildOptions struct {
 	Redact bool
 	Target string
 	Strict bool
+	Zip    bool
 }
 
 // progress reports whether to show progress lines: on a terminal, unless
@@ -65,6 +67,7 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
 	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "document to write: 12315 (投诉书), payment (支付平台投诉), arbitration (仲裁申请书) or merchant (催告函); default from case.yaml")
+	cmd.Flags().BoolVar(&opts.Zip, "zip", false, "also write the bag as OUT_DIR/<case>.zip (one file, deterministic)")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "refuse to build a case whose evidence chain is incomplete (exit 3)")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "mask phone, 身份证 and bank card numbers in the PDF text (originals stay intact)")
 	cmd.Flags().BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress or per-case details on stderr (errors are still printed)")
@@ -162,6 +165,14 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
 							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict,
 						})
+					}
+					if err == nil && opts.Zip {
+						zipPath := out.Bundle + ".zip"
+						if zerr := bundle.WriteZipFile(ctx, zipPath, out.Bundle, filepath.Base(out.Bundle), when.UTC()); zerr != nil {
+							err = fmt.Errorf("build %s: zip: %w", dir, zerr)
+						} else {
+							out.Zip = zipPath
+						}
 					}
 					if err != nil && ctx.Err() != nil {
 						return // interrupted: no line for a case that did not finish

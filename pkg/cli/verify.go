@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -64,13 +66,12 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		vo := bundle.VerifyOptions{ExpectedRootHash: manifestRootHash(dir)}
-		rep, err := bundle.VerifyWith(ctx, dir, vo)
+		rep, err := verifyAny(ctx, dir)
 		if err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		res := verifyResult{Bundle: dir, Report: rep}
-		if err == nil {
+		if err == nil && isDir(dir) {
 			res.Timestamp = verifyTimestamp(env, dir, opts.CA, rep)
 		}
 		tsBad := res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
@@ -99,6 +100,34 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	}
 	return &exitError{worst, ""}
 }
+
+// verifyAny verifies a bag folder or a zip of one.
+func verifyAny(ctx context.Context, path string) (*bundle.Report, error) {
+	if isDir(path) {
+		return bundle.VerifyWith(ctx, path, bundle.VerifyOptions{ExpectedRootHash: manifestRootHash(path)})
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("verify %s: %w", path, err)
+	}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	switch {
+	case n >= 4 && string(head[:4]) == "PK\x03\x04":
+		return bundle.VerifyZipFile(ctx, path, bundle.VerifyOptions{})
+	case n >= 5 && string(head[:5]) == "%PDF-":
+		return nil, fmt.Errorf("verify %s: %w", path, errPDFInput)
+	}
+	return nil, fmt.Errorf("verify %s: not a bundle folder, a zip of one, or an evipack PDF", path)
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+var errPDFInput = errors.New("PDF verification is not available in this build")
 
 // manifestRootHash reads the root hash recorded in an evipack bundle's
 // evipack.json, or "" for other bags.

@@ -65,6 +65,7 @@ func (e *IncompleteError) Error() string {
 type Outcome struct {
 	Case     string              `json:"case"`
 	Bundle   string              `json:"bundle"`
+	Zip      string              `json:"zip,omitempty"`
 	RootHash string              `json:"root_hash"`
 	Items    int                 `json:"items"`
 	Pages    int                 `json:"pages"`

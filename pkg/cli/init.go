@@ -7,11 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/evipack/evipack/pkg/casefile"
+	"github.com/evipack/evipack/pkg/checklist"
 	"github.com/evipack/evipack/pkg/evidence"
+	"github.com/evipack/evipack/templates"
 )
 
 // InitOptions are the parsed flags of `evipack init`.
@@ -67,12 +70,31 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 			Title:     evidence.DefaultTitle(it),
 		})
 	}
+	// What the evidence chain still needs, as commented prompts: the user
+	// has not described anything yet, so this is the checklist of a case
+	// with only the guessed kinds.
+	guessed := casefile.New()
+	for _, it := range res.Items {
+		it.Kind = evidence.GuessKind(it)
+		it.Title = evidence.DefaultTitle(it)
+	}
+	var prompts []string
+	if rs, err := checklist.Load(templates.FS, guessed.Type); err == nil {
+		cr := checklist.Evaluate(rs, guessed, res.Items, env.Now())
+		for _, p := range checklist.Prompts(rs, cr) {
+			prompts = append(prompts, p.Comment())
+		}
+	}
+	body := casefile.Template(files, env.Now())
+	if len(prompts) > 0 {
+		body = append(body, []byte("\n# ---- 证据链还缺什么（按“交易—违约—损失”检查当前文件的结果）----\n# 补充对应的截图或文件后，在上面 files 中写明它的证明目的（proves），再运行 evipack check。\n"+strings.Join(prompts, "\n")+"\n")...)
+	}
 	// O_EXCL: never overwrite, even if one appeared since the check above.
 	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("init %s: %w", target, err)
 	}
-	if _, err := f.Write(casefile.Template(files, env.Now())); err != nil {
+	if _, err := f.Write(body); err != nil {
 		f.Close()
 		os.Remove(target)
 		return fmt.Errorf("init %s: %w", target, err)

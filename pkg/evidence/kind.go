@@ -52,6 +52,9 @@ func GuessKind(it *Item) string {
 		return "document"
 	}
 	if it.Type.IsImage() {
+		if it.App == "支付宝" {
+			return "payment" // a screenshot taken in Alipay is nearly always a payment record
+		}
 		for _, t := range it.Times {
 			if t.Source == SourceEXIF {
 				return "photo"

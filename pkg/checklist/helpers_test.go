@@ -14,7 +14,7 @@ func cst(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, evidence.CST)
 }
 
-func ctime(t *testing.T, s string) casefile.Time {
+func ctime(t testing.TB, s string) casefile.Time {
 	t.Helper()
 	v, err := casefile.ParseTime(s)
 	if err != nil {
@@ -66,7 +66,7 @@ func (f fixture) without(exhibits []int) []*evidence.Item {
 
 // completeCase returns a case of the given type whose every required link
 // is met, each by its own exhibit.
-func completeCase(t *testing.T, caseType string) fixture {
+func completeCase(t testing.TB, caseType string) fixture {
 	t.Helper()
 	c := casefile.New()
 	c.Type = caseType
@@ -104,7 +104,7 @@ func completeCase(t *testing.T, caseType string) fixture {
 	return fixture{c: c, items: items, now: cst(2026, 9, 20, 12, 0)}
 }
 
-func loadEmbedded(t *testing.T, caseType string) *RuleSet {
+func loadEmbedded(t testing.TB, caseType string) *RuleSet {
 	t.Helper()
 	rs, err := Load(templates.FS, caseType)
 	if err != nil {

@@ -283,3 +283,31 @@ func TestCitationsInResult(t *testing.T) {
 		}
 	}
 }
+
+var reQuoted = regexp.MustCompile(`条[：:]“([^”]+)”`)
+
+// TestQuotesVerbatim checks that every article text the package quotes
+// after a citation appears word for word in LEGAL.md.
+func TestQuotesVerbatim(t *testing.T) {
+	legal, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "LEGAL.md"))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("LEGAL.md: %v", err)
+		}
+		t.Skipf("LEGAL.md not available: %v", err)
+	}
+	f := completeCase(t, casefile.TypeEngagementService)
+	res := Evaluate(loadEmbedded(t, casefile.TypeEngagementService), f.c, f.items, f.now)
+	n := 0
+	for _, x := range res.Findings {
+		for _, m := range reQuoted.FindAllStringSubmatch(x.Detail+x.Fix, -1) {
+			n++
+			if !strings.Contains(string(legal), m[1]) {
+				t.Errorf("%s quotes text not in LEGAL.md: %q", x.ID, m[1])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no quoted article found; the void-contract finding quotes one")
+	}
+}

@@ -68,6 +68,7 @@ type itemInfo struct {
 	fTitle, fProves, fPath string
 	formed                 *evidence.TimeRecord // content, EXIF or file-name time; nil if none
 	fMsgs                  []string             // folded chat message texts, parallel to Chat.Messages
+	cls                    []string             // classifyMessage of each message, parallel to fMsgs
 }
 
 // state holds everything derived from a case once, shared by the
@@ -142,6 +143,16 @@ func newState(c *casefile.Case, items []*evidence.Item, now time.Time) *state {
 		s.byPath[s.items[i].it.Path] = s.items[i].it.Index
 	}
 	s.parties()
+	for i := range s.items {
+		in := &s.items[i]
+		if in.it.Chat == nil {
+			continue
+		}
+		in.cls = make([]string, len(in.fMsgs))
+		for j := range in.fMsgs {
+			in.cls[j] = s.classifyMessage(&in.it.Chat.Messages[j], in.fMsgs[j])
+		}
+	}
 	s.computeAmounts()
 	s.computeFacts()
 	s.computeStages()
@@ -256,7 +267,7 @@ func (s *state) classifyMessage(m *chat.Message, f string) string {
 		return FactRefusal
 	case role != roleRespondent && containsAny(f, demandWords) && !containsAny(f, refusalWords) && !containsAny(f, refundedWords):
 		return FactDemand
-	case role != roleSelf && promiseHit(m.Text):
+	case role != roleSelf && containsAny(f, promiseWords) && promiseHit(m.Text):
 		return FactPromise
 	}
 	return ""
@@ -398,7 +409,7 @@ func (s *state) computeFacts() {
 				if len(s.respIDs) > 0 && m.SenderID != "" && contains(s.respIDs, fold(m.SenderID)) {
 					s.addFact(FactRespondentID, idx)
 				}
-				switch s.classifyMessage(m, in.fMsgs[j]) {
+				switch in.cls[j] {
 				case FactRefusal:
 					s.addFact(FactRefusal, idx)
 				case FactDemand:
@@ -507,7 +518,7 @@ func (s *state) computeStages() {
 					continue
 				}
 				st := stamp{t: m.Time, exhibits: []int{in.it.Index}, text: m.Text, src: in.it.ID() + " 聊天记录"}
-				switch s.classifyMessage(m, in.fMsgs[j]) {
+				switch in.cls[j] {
 				case FactDemand:
 					add(StageDemand, st)
 				case FactRefusal:

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,10 +16,11 @@ import (
 
 // VerifyOptions are the parsed flags of `evipack verify`.
 type VerifyOptions struct {
-	Env     *Env
-	Bundles []string
-	JSON    bool
-	CA      string
+	Env       *Env
+	Bundles   []string
+	JSON      bool
+	CA        string
+	Originals string
 }
 
 // NewCmdVerify builds `evipack verify`.
@@ -47,6 +47,7 @@ SHA-256 or SHA-512 manifests is accepted.
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON report per bundle on stdout")
+	cmd.Flags().StringVar(&opts.Originals, "originals", "", "for a PDF: the case folder or bag holding the originals to re-hash")
 	cmd.Flags().StringVar(&opts.CA, "ca", "", "PEM file with the CA certificate(s) trusted for an attached timestamp")
 	return cmd
 }
@@ -57,6 +58,7 @@ type verifyResult struct {
 	Error     string           `json:"error,omitempty"`
 	Report    *bundle.Report   `json:"report,omitempty"`
 	Timestamp *TimestampResult `json:"timestamp,omitempty"`
+	PDF       *PDFReport       `json:"pdf,omitempty"`
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
@@ -65,6 +67,30 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	for _, dir := range opts.Bundles {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if isPDF(dir) {
+			prep, err := verifyPDF(ctx, dir, opts.Originals)
+			if err != nil && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			res := verifyResult{Bundle: dir, PDF: prep}
+			switch {
+			case err != nil:
+				res.Error = err.Error()
+				worst = max(worst, ExitError)
+				fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
+			default:
+				res.OK = prep.OK
+				if !prep.OK {
+					worst = max(worst, ExitFailed)
+				}
+				printPDFVerify(env, prep)
+			}
+			if opts.JSON {
+				b, _ := json.Marshal(res)
+				fmt.Fprintln(env.Out, string(b))
+			}
+			continue
 		}
 		rep, err := verifyAny(ctx, dir)
 		if err != nil && ctx.Err() != nil {
@@ -116,8 +142,6 @@ func verifyAny(ctx context.Context, path string) (*bundle.Report, error) {
 	switch {
 	case n >= 4 && string(head[:4]) == "PK\x03\x04":
 		return bundle.VerifyZipFile(ctx, path, bundle.VerifyOptions{})
-	case n >= 5 && string(head[:5]) == "%PDF-":
-		return nil, fmt.Errorf("verify %s: %w", path, errPDFInput)
 	}
 	return nil, fmt.Errorf("verify %s: not a bundle folder, a zip of one, or an evipack PDF", path)
 }
@@ -127,7 +151,17 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
-var errPDFInput = errors.New("PDF verification is not available in this build")
+// isPDF reports whether path is a file that starts like a PDF.
+func isPDF(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 5)
+	n, _ := io.ReadFull(f, head)
+	return n == 5 && string(head) == "%PDF-"
+}
 
 // manifestRootHash reads the root hash recorded in an evipack bundle's
 // evipack.json, or "" for other bags.

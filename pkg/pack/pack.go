@@ -21,6 +21,7 @@ import (
 	"github.com/evipack/evipack/pkg/checklist"
 	"github.com/evipack/evipack/pkg/evidence"
 	"github.com/evipack/evipack/pkg/payment"
+	"github.com/evipack/evipack/pkg/pdfnorm"
 	"github.com/evipack/evipack/pkg/render"
 )
 
@@ -222,14 +223,6 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
-	if err := w.AddBytes(ReportPath, pdfBuf.Bytes()); err != nil {
-		return nil, fmt.Errorf("build %s: %w", caseDir, err)
-	}
-	for _, f := range docs.texts {
-		if err := w.AddBytes(f.path, f.data); err != nil {
-			return nil, fmt.Errorf("build %s: %w", caseDir, err)
-		}
-	}
 	for _, it := range res.Items {
 		it.Warnings = append(it.Warnings, rres.Warnings[it.Index]...)
 	}
@@ -268,8 +261,26 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	if err := w.AddTagFile(ManifestName, mj); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
-	if err := w.AddTagFile(GuideName, guide(name, rootHash, res.Items, opts)); err != nil {
+	guideText := guide(name, rootHash, res.Items, opts)
+	if err := w.AddTagFile(GuideName, guideText); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	// The PDF carries the manifest and the guide, so a lone PDF still
+	// says which originals it stands for (evipack verify FILE.pdf).
+	pdfBytes, err := render.Attach(pdfBuf.Bytes(), []pdfnorm.File{
+		{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
+		{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if err := w.AddBytes(ReportPath, pdfBytes); err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	for _, f := range docs.texts {
+		if err := w.AddBytes(f.path, f.data); err != nil {
+			return nil, fmt.Errorf("build %s: %w", caseDir, err)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

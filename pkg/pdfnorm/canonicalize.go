@@ -49,6 +49,13 @@ type doc struct {
 	trailer value
 	objs    map[int]*object
 	loading map[int]bool
+
+	// Read-only documents (readDocStreams) may use cross-reference and
+	// object streams; see xrefstream.go.
+	streams    bool
+	compressed map[int]compressedRef
+	objStm     map[int]*objStream // decoded object streams
+	decoded    int                // bytes decoded into objStm
 }
 
 func lineAt(buf []byte, pos int) []byte {
@@ -70,7 +77,12 @@ func skipEOL(buf []byte, pos int) int {
 }
 
 func readDoc(buf []byte) (*doc, error) {
-	d := &doc{buf: buf, xref: map[int]int{}, objs: map[int]*object{}, loading: map[int]bool{}}
+	return readDocOpts(buf, false)
+}
+
+func readDocOpts(buf []byte, streams bool) (*doc, error) {
+	d := &doc{buf: buf, xref: map[int]int{}, objs: map[int]*object{}, loading: map[int]bool{},
+		streams: streams, compressed: map[int]compressedRef{}, objStm: map[int]*objStream{}}
 	if !bytes.HasPrefix(buf, []byte("%PDF-")) {
 		return nil, &syntaxError{off: 0, msg: "no %PDF- header"}
 	}
@@ -100,6 +112,17 @@ func readDoc(buf []byte) (*doc, error) {
 		if err != nil {
 			return nil, err
 		}
+		if xs, ok := trailer.get("XRefStm"); ok && d.streams {
+			// Hybrid file: the table lists the objects older readers
+			// need, the stream the compressed ones.
+			xo, ok := unsignedInt(xs.b)
+			if xs.k != kindNumber || !ok || xo >= len(buf) {
+				return nil, &syntaxError{off: off, msg: "invalid /XRefStm"}
+			}
+			if _, err := d.readXRefStream(xo); err != nil {
+				return nil, err
+			}
+		}
 		if n == 0 {
 			d.trailer = trailer
 		}
@@ -125,6 +148,9 @@ func (d *doc) readXRef(off int) (value, error) {
 	l := &lexer{buf: d.buf, pos: off}
 	l.skipSpace()
 	if !l.keyword("xref") {
+		if d.streams {
+			return d.readXRefStream(off)
+		}
 		if _, ok := unsignedInt(l.token()); ok {
 			return value{}, fmt.Errorf("offset %d: cross-reference stream: %w", off, ErrUnsupported)
 		}
@@ -181,6 +207,9 @@ func (d *doc) load(num int) (*object, error) {
 	}
 	off, ok := d.xref[num]
 	if !ok {
+		if c, ok := d.compressed[num]; ok {
+			return d.loadCompressed(num, c)
+		}
 		return nil, nil
 	}
 	if d.loading[num] {
@@ -296,10 +325,7 @@ func (d *doc) canonical() ([]byte, error) {
 			return nil, err
 		}
 	}
-	next := 1
-	for num := range d.xref {
-		next = max(next, num+1)
-	}
+	next := d.nextNum()
 	for i := 0; i < len(order); i++ {
 		o := d.objs[order[i]]
 		next = d.indirectAnnots(o, next)
@@ -356,6 +382,20 @@ func (d *doc) canonical() ([]byte, error) {
 	w.value(trailer, newNum, -1)
 	fmt.Fprintf(w, "\nstartxref\n%d\n%%%%EOF\n", xrefOff)
 	return w.Bytes(), nil
+}
+
+// nextNum returns an object number used by no object of the input and by
+// no object added to d.objs since (Attach adds objects before canonical
+// runs, and indirectAnnots must not reuse their numbers).
+func (d *doc) nextNum() int {
+	next := 1
+	for num := range d.xref {
+		next = max(next, num+1)
+	}
+	for num := range d.objs {
+		next = max(next, num+1)
+	}
+	return next
 }
 
 // walkRefs calls visit for every reference in v in canonical order:

@@ -33,6 +33,29 @@
 // 2,500 allocations per call: the output buffer plus the parsed object
 // tree; stream bytes are never copied except into the output.
 //
+// # Attach, Attachments and Info: embedded files
+//
+// The report carries evipack.json and the verification notes as embedded
+// files. fpdf's SetAttachments embeds them correctly but writes the
+// attachment objects before the pages while computing page object numbers
+// as 1+2*page, so every bookmark and internal link points at the wrong
+// object (measured in TestAttachKeepsDestinations: outline destinations
+// [-1 -1 0] instead of [0 1 2]); its name-tree keys are not zero-padded,
+// so ten or more files list out of order; and the header stays below 1.7,
+// which strict validators require for an embedded-files name tree. Attach
+// therefore works after Canonicalize on the parsed object graph: it adds
+// the streams and file specifications, a name tree keyed by the file names
+// in byte order, /AF and %PDF-1.7, and writes the document canonically
+// again, so references are renumbered with their objects. It writes no
+// /AFRelationship: pdfcpu v0.15.0 (strict) rejects it before PDF 2.0 and
+// rejects any catalog /AF in PDF 2.0, so the file stays at 1.7.
+//
+// Attachments and Info read embedded files and the document information
+// dictionary back for `evipack verify FILE.pdf`. They also read PDFs saved
+// again by other programs: besides the classic cross-reference table they
+// accept cross-reference streams and object streams (read-only; Canonicalize
+// still refuses those), with every decoded size bounded.
+//
 // # PrepareImport and Importer: safe exhibit import
 //
 // gofpdi panics on PDFs written by pdfcpu (object streams, cross-reference

@@ -79,6 +79,17 @@ type Report struct {
 	Checklist *checklist.Result
 }
 
+// Attach embeds files (evipack.json, 核验说明.txt) into a finished report
+// PDF. fpdf's own attachments break bookmarks and links, so this works on
+// the canonical output instead.
+func Attach(pdf []byte, files []pdfnorm.File) ([]byte, error) {
+	out, err := pdfnorm.Attach(pdf, files)
+	if err != nil {
+		return nil, fmt.Errorf("render: attach: %w", err)
+	}
+	return out, nil
+}
+
 // Result describes the PDF that was written.
 type Result struct {
 	Redacted     Redactor                   // what --redact masked
@@ -225,6 +236,10 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (
 	pdf.SetCreator("evipack "+rep.Version, true)
 	pdf.SetProducer("evipack "+rep.Version, true)
 	pdf.SetLang("zh-CN")
+	// The root hash in the metadata lets anyone holding only the PDF see
+	// which evidence set it belongs to (verify FILE.pdf reads it back).
+	pdf.SetSubject("evipack 证据材料；证据包根哈希 SHA-256 "+rep.RootHash, true)
+	pdf.SetKeywords("evipack root-hash:"+rep.RootHash, true)
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("render: setup: %w", err)
 	}

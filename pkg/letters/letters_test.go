@@ -160,7 +160,7 @@ func TestArbitrationRefusal(t *testing.T) {
 			t.Fatalf("error %v is not a *Refusal", err)
 		}
 		mustContain(t, "refusal", r.Zh, "仲裁协议", "12315", "人民法院")
-		if p := citationProblems(r.Zh); len(p) > 0 {
+		if p := CheckCitations(r.Zh); len(p) > 0 {
 			t.Errorf("refusal cites: %q", p)
 		}
 	}

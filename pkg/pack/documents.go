@@ -51,6 +51,26 @@ func documents(c *casefile.Case, items []*evidence.Item, res *checklist.Result, 
 	case err != nil:
 		return nil, fmt.Errorf("documents: %w", err)
 	}
+	// Every printed citation must be on LEGAL.md's safe list; a template or
+	// rule that slips is a bug, and the document is not written.
+	var check []string
+	if ds.letter != nil {
+		check = append(check, ds.letter.Text())
+	}
+	for _, f := range res.Findings {
+		check = append(check, f.Detail, f.Fix)
+	}
+	for _, q := range res.Requirements {
+		check = append(check, q.Hint)
+	}
+	for _, d := range res.Deadlines {
+		check = append(check, d.Note)
+	}
+	for _, text := range check {
+		if bad := letters.CheckCitations(text); len(bad) > 0 {
+			return nil, fmt.Errorf("documents: citation not on the verified list: %s", strings.Join(bad, "; "))
+		}
+	}
 	if ds.letter != nil {
 		ds.texts = append(ds.texts, textFile{"data/report/" + ds.letter.Title + ".txt", []byte(ds.letter.Text())})
 	}

@@ -117,7 +117,7 @@ Chinese PDF plus the untouched originals, as a verifiable BagIt bag. Offline.
 	root.SetOut(env.Out)
 	root.SetErr(env.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &FlagError{err} })
-	root.AddCommand(NewCmdBuild(env, nil), NewCmdCheck(env, nil), NewCmdVerify(env, nil), NewCmdInit(env, nil), NewCmdInspect(env, nil), NewCmdVersion(env))
+	root.AddCommand(NewCmdBuild(env, nil), NewCmdCheck(env, nil), NewCmdStamp(env, nil), NewCmdVerify(env, nil), NewCmdInit(env, nil), NewCmdInspect(env, nil), NewCmdVersion(env))
 	return root
 }
 

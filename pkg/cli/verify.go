@@ -97,10 +97,11 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 			return ctx.Err()
 		}
 		res := verifyResult{Bundle: dir, Report: rep}
+		tsBad := false
 		if err == nil && isDir(dir) {
 			res.Timestamp = verifyTimestamp(env, dir, opts.CA, rep)
+			tsBad = res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
 		}
-		tsBad := res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
 		switch {
 		case err != nil:
 			res.Error = err.Error()

@@ -672,7 +672,11 @@ func (r *renderer) integrity() {
 	p("· 事件时间：文件内容中记载的时间（如账单中的交易时间、聊天记录中的消息时间）。")
 	p("· 文件时间：照片 EXIF 拍摄时间、截图文件名中的时间、文件修改时间，均由设备记录，可被修改。")
 	p("· 打包时间：生成本证据包的电脑时钟，未经验证。")
-	p("· 可信时间：由第三方时间戳服务机构签发的时间戳，可独立核验；本证据包如附有时间戳，会在 evipack verify 的结果中单独列出。")
+	p("· 可信时间：由第三方时间戳服务机构（RFC 3161）签发的时间戳，可独立核验；本证据包如附有时间戳，会在 evipack verify 的结果中单独列出。")
+	sub("可信时间戳")
+	p("打包之后，可运行 evipack stamp 证据包文件夹，生成时间戳申请文件 evipack-timestamp.tsq，发送给任一 RFC 3161 时间戳机构，再用 evipack stamp 证据包文件夹 --attach 应答文件.tsr --ca 机构根证书.pem 附加到证据包。核验时间戳（需要 openssl 和该机构的根证书）：")
+	r.code("printf %s " + r.rep.RootHash + " > roothash.txt\nopenssl ts -verify -in evipack-timestamp.tsr -token_in -data roothash.txt -CAfile tsa-ca.pem")
+	p("时间戳证明证据原件在时间戳时间之前已经以现在的内容存在；它不证明文件内容是否属实。")
 	sub("原件哈希值")
 	cols := []column{{"证据", 16, "C"}, {"证据包中的路径", 74, "L"}, {"SHA-256", 90, "L"}}
 	rows := make([][]string, 0, len(r.rep.Items))

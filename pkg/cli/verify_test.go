@@ -169,6 +169,30 @@ func TestVerifyTampered(t *testing.T) {
 			want:   map[string]string{evidence1: "missing"},
 		},
 		tamper{
+			name: "truncate a payload file",
+			change: func(t *testing.T, bag string) {
+				p := filepath.Join(bag, filepath.FromSlash(evidence1))
+				st, err := os.Stat(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Truncate(p, st.Size()/2); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: map[string]string{evidence1: "changed"},
+		},
+		tamper{
+			name: "rename a payload file",
+			change: func(t *testing.T, bag string) {
+				p := filepath.Join(bag, filepath.FromSlash(evidence1))
+				if err := os.Rename(p, p+".renamed"); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: map[string]string{evidence1: "missing", evidence1 + ".renamed": "extra"},
+		},
+		tamper{
 			name: "delete the report",
 			change: func(t *testing.T, bag string) {
 				mustRemove(t, filepath.Join(bag, filepath.FromSlash(pack.ReportPath)))

@@ -93,3 +93,38 @@ func TestDocumentsInPDF(t *testing.T) {
 		t.Error("the refusal is not in the PDF")
 	}
 }
+
+// TestRedactSample: with --redact the sample's PDF text shows no phone or
+// 身份证 number, and the bundle (originals) still verifies.
+func TestRedactSample(t *testing.T) {
+	caseDir := sampleCase(t)
+	// Put real-looking numbers where the PDF prints them.
+	y := filepath.Join(caseDir, "case.yaml")
+	b, _ := os.ReadFile(y)
+	b = []byte(strings.Replace(string(b), `phone: "138****5678"`, `phone: "13812345678"`, 1))
+	os.WriteFile(y, b, 0o644)
+	r := run(t, "build", caseDir, "-o", filepath.Join(t.TempDir(), "out"), "--redact")
+	if r.code != ExitOK {
+		t.Fatalf("build --redact: exit %d\n%s", r.code, r.errOut)
+	}
+	bag := strings.TrimSpace(r.out)
+	text := reportText(t, bag)
+	phone := regexp.MustCompile(`(?:^|[^0-9A-Za-z])1[3-9][0-9]{9}(?:$|[^0-9A-Za-z])`)
+	id := regexp.MustCompile(`(?:^|[^0-9A-Za-z])[0-9]{17}[0-9Xx](?:$|[^0-9A-Za-z])`)
+	if m := phone.FindString(text); m != "" {
+		t.Errorf("unmasked phone number in the PDF: %q", m)
+	}
+	if m := id.FindString(text); m != "" {
+		t.Errorf("unmasked 身份证号 in the PDF: %q", m)
+	}
+	if !strings.Contains(text, "138****5678") || !strings.Contains(text, "信息遮盖") {
+		t.Error("the PDF does not show the masked number or say what was masked")
+	}
+	if r := run(t, "verify", bag); r.code != ExitOK {
+		t.Fatalf("redacted bundle does not verify: %s", r.errOut)
+	}
+	orig, _ := os.ReadFile(filepath.Join(bag, "data", "case", "case.yaml"))
+	if !strings.Contains(string(orig), "13812345678") {
+		t.Error("the case.yaml carried in the bag was changed")
+	}
+}

@@ -30,6 +30,7 @@ type BuildOptions struct {
 	Target string
 	Strict bool
 	Zip    bool
+	MaxPDF int64
 }
 
 // progress reports whether to show progress lines: on a terminal, unless
@@ -67,6 +68,7 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
 	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "document to write: 12315 (投诉书), payment (支付平台投诉), arbitration (仲裁申请书) or merchant (催告函); default from case.yaml")
+	cmd.Flags().Int64Var(&opts.MaxPDF, "max-pdf-size", pack.DefaultMaxPDFSize, "split the PDF into volumes of about this many bytes (0 = never split); bounds memory")
 	cmd.Flags().BoolVar(&opts.Zip, "zip", false, "also write the bag as OUT_DIR/<case>.zip (one file, deterministic)")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "refuse to build a case whose evidence chain is incomplete (exit 3)")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "mask phone, 身份证 and bank card numbers in the PDF text (originals stay intact)")
@@ -163,7 +165,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 						}
 						out, err = pack.Build(ctx, dir, pack.Options{
 							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
-							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict,
+							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict, MaxPDFSize: maxPDF(opts.MaxPDF),
 						})
 					}
 					if err == nil && opts.Zip {
@@ -261,4 +263,12 @@ func errText(env *Env, err error) string {
 		}
 	}
 	return env.msg("case.yaml has problems:", "case.yaml 有错误：") + b.String()
+}
+
+// maxPDF maps the flag (0 = never split) to pack's option (negative = never).
+func maxPDF(n int64) int64 {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }

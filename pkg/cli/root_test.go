@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/evipack/evipack/pkg/pack"
 	"io"
 	"reflect"
 	"strings"
@@ -24,11 +25,13 @@ func TestNewCmdBuild(t *testing.T) {
 		args []string
 		want BuildOptions
 	}{
-		{"one case, defaults", []string{"case"}, BuildOptions{Cases: []string{"case"}, OutDir: "evipack-out"}},
-		{"short out and json", []string{"a", "b", "-o", "out", "--json"}, BuildOptions{Cases: []string{"a", "b"}, OutDir: "out", JSON: true}},
-		{"long out with equals and jobs", []string{"--out=o/p", "a", "--jobs", "3"}, BuildOptions{Cases: []string{"a"}, OutDir: "o/p", Jobs: 3}},
-		{"dash-dash ends flags", []string{"a", "--", "-odd"}, BuildOptions{Cases: []string{"a", "-odd"}, OutDir: "evipack-out"}},
-		{"chinese path", []string{"案件 一"}, BuildOptions{Cases: []string{"案件 一"}, OutDir: "evipack-out"}},
+		{"one case, defaults", []string{"case"}, BuildOptions{Cases: []string{"case"}, OutDir: "evipack-out", MaxPDF: pack.DefaultMaxPDFSize}},
+		{"short out and json", []string{"a", "b", "-o", "out", "--json"}, BuildOptions{Cases: []string{"a", "b"}, OutDir: "out", JSON: true, MaxPDF: pack.DefaultMaxPDFSize}},
+		{"long out with equals and jobs", []string{"--out=o/p", "a", "--jobs", "3"}, BuildOptions{Cases: []string{"a"}, OutDir: "o/p", Jobs: 3, MaxPDF: pack.DefaultMaxPDFSize}},
+		{"dash-dash ends flags", []string{"a", "--", "-odd"}, BuildOptions{Cases: []string{"a", "-odd"}, OutDir: "evipack-out", MaxPDF: pack.DefaultMaxPDFSize}},
+		{"chinese path", []string{"案件 一"}, BuildOptions{Cases: []string{"案件 一"}, OutDir: "evipack-out", MaxPDF: pack.DefaultMaxPDFSize}},
+		{"batch flags", []string{"a", "--jobs", "2", "--quiet", "--zip", "--strict", "--redact", "--target", "payment", "--max-pdf-size", "0"},
+			BuildOptions{Cases: []string{"a"}, OutDir: "evipack-out", Jobs: 2, Quiet: true, Zip: true, Strict: true, Redact: true, Target: "payment", MaxPDF: 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,11 +3,14 @@ package cli
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/evipack/evipack/pkg/pack"
 )
 
 // TestBuildZip: --zip writes the bag as one deterministic file that verify
@@ -67,5 +70,50 @@ func TestBuildZip(t *testing.T) {
 	}
 	if !strings.Contains(r.errOut, target) {
 		t.Errorf("stderr does not name %s:\n%s", target, r.errOut)
+	}
+}
+
+// TestBuildVolumes: a small --max-pdf-size splits the report into numbered
+// volumes, each listed in evipack.json, each carrying the manifest, and the
+// bundle verifies.
+func TestBuildVolumes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	r := run(t, "build", sampleCase(t), "-o", out, "--max-pdf-size", "400000", "--quiet")
+	if r.code != ExitOK {
+		t.Fatalf("build: exit %d\n%s", r.code, r.errOut)
+	}
+	bag := filepath.Join(out, "sample")
+	raw, err := os.ReadFile(filepath.Join(bag, "evipack.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m pack.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Report.Volumes) < 2 {
+		t.Fatalf("%d volume(s), want several", len(m.Report.Volumes))
+	}
+	pages := 0
+	for i, v := range m.Report.Volumes {
+		if want := filepath.ToSlash(filepath.Join("data", "report", "证据材料-"+string(rune('1'+i))+".pdf")); v.Path != want || v.FirstPage != pages+1 {
+			t.Errorf("volume %d: %s from page %d, want %s from %d", i+1, v.Path, v.FirstPage, want, pages+1)
+		}
+		pages += v.Pages
+		if r := run(t, "verify", filepath.Join(bag, filepath.FromSlash(v.Path))); r.code != ExitOK {
+			t.Errorf("verify %s: exit %d\n%s", v.Path, r.code, r.errOut)
+		}
+	}
+	if pages != m.Report.Pages {
+		t.Errorf("volumes hold %d pages, report.pages %d", pages, m.Report.Pages)
+	}
+	if _, err := os.Stat(filepath.Join(bag, "data", "report", "证据材料.pdf")); !os.IsNotExist(err) {
+		t.Error("a split report also wrote the single-file PDF")
+	}
+	if r := run(t, "verify", bag); r.code != ExitOK {
+		t.Fatalf("verify bundle: exit %d\n%s", r.code, r.errOut)
+	}
+	if names, _ := readDirNames(out); len(names) != 1 {
+		t.Errorf("output folder holds %v: scratch files left behind", names)
 	}
 }

@@ -69,6 +69,16 @@ type ReportInfo struct {
 	Pages        int           `json:"pages"`
 	ExhibitPages []ExhibitPage `json:"exhibit_pages"`
 	Texts        []string      `json:"texts"` // the documents as .txt, for copying
+	Volumes      []VolumeInfo  `json:"volumes"`
+}
+
+// VolumeInfo is one PDF file of the report.
+type VolumeInfo struct {
+	Path      string `json:"path"`
+	Number    int    `json:"number"`
+	FirstPage int    `json:"first_page"`
+	Pages     int    `json:"pages"`
+	Exhibits  []int  `json:"exhibits"`
 }
 
 // ExhibitPage is where one exhibit starts in the PDF.
@@ -108,7 +118,7 @@ func newManifest(folder string, c *casefile.Case, res *evidence.Result, rootHash
 			Method:  "SHA-256 over the byte-wise sorted lines of manifest-sha256.txt whose path starts with data/evidence/, each line with its newline",
 			Command: bundle.RootHashCommand,
 		},
-		Report:   ReportInfo{Path: ReportPath, Pages: rr.Pages},
+		Report:   ReportInfo{Path: ReportVolumePath(1, len(rr.Volumes)), Pages: rr.Pages},
 		Items:    res.Items,
 		Skipped:  []SkippedPath{},
 		Problems: []CaseProblem{},
@@ -118,6 +128,9 @@ func newManifest(folder string, c *casefile.Case, res *evidence.Result, rootHash
 			it.Times = []evidence.TimeRecord{}
 		}
 		m.Report.ExhibitPages = append(m.Report.ExhibitPages, ExhibitPage{Index: it.Index, Page: rr.ExhibitPages[it.Index]})
+	}
+	for _, v := range rr.Volumes {
+		m.Report.Volumes = append(m.Report.Volumes, VolumeInfo{Path: ReportVolumePath(v.Number, len(rr.Volumes)), Number: v.Number, FirstPage: v.FirstPage, Pages: v.Pages, Exhibits: v.Items})
 	}
 	for _, s := range res.Skipped {
 		m.Skipped = append(m.Skipped, SkippedPath{Path: s.Path, Code: s.Code, Message: s.Msg, Zh: s.Zh})

@@ -4,7 +4,6 @@
 package pack
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -49,6 +48,22 @@ type Options struct {
 	Target string
 	// Strict refuses to build a case whose checklist is incomplete.
 	Strict bool
+	// MaxPDFSize splits the PDF into volumes of about this many bytes of
+	// embedded files (0 = DefaultMaxPDFSize, negative = never split).
+	MaxPDFSize int64
+}
+
+// DefaultMaxPDFSize keeps the PDF library's in-memory document (about 6×
+// the output) small enough for a laptop, and each volume within common
+// upload limits.
+const DefaultMaxPDFSize = 24 << 20
+
+// ReportVolumePath is the bag path of volume n of nvol.
+func ReportVolumePath(n, nvol int) string {
+	if nvol <= 1 {
+		return ReportPath
+	}
+	return fmt.Sprintf("data/report/证据材料-%d.pdf", n)
 }
 
 // IncompleteError is returned by Build with Strict when the checklist is
@@ -199,8 +214,22 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 	defer w.Abort()
 
-	var pdfBuf bytes.Buffer
-	rres, err := render.PDF(ctx, &pdfBuf, &render.Report{
+	// Volumes are rendered one at a time into a scratch folder beside the
+	// output; they get the manifest attached and go into the bag below.
+	scratch, err := os.MkdirTemp(opts.OutDir, ".evipack-pdf-")
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	defer os.RemoveAll(scratch)
+	volFile := func(v int) string { return filepath.Join(scratch, fmt.Sprintf("%d.pdf", v)) }
+	maxVol := opts.MaxPDFSize
+	if maxVol == 0 {
+		maxVol = DefaultMaxPDFSize
+	}
+	if maxVol < 0 {
+		maxVol = 0
+	}
+	rres, err := render.Render(ctx, &render.Report{
 		Case:       caseInfo(c),
 		Items:      res.Items,
 		Skipped:    res.Skipped,
@@ -219,7 +248,9 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		Form:          docs.form,
 		Timeline:      docs.timeline,
 		Checklist:     check,
-	})
+
+		MaxVolumeBytes: maxVol,
+	}, func(v int) (io.WriteCloser, error) { return os.Create(volFile(v)) })
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
@@ -267,15 +298,21 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 	// The PDF carries the manifest and the guide, so a lone PDF still
 	// says which originals it stands for (evipack verify FILE.pdf).
-	pdfBytes, err := render.Attach(pdfBuf.Bytes(), []pdfnorm.File{
-		{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
-		{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", caseDir, err)
-	}
-	if err := w.AddBytes(ReportPath, pdfBytes); err != nil {
-		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	for i, vol := range rres.Volumes {
+		raw, err := os.ReadFile(volFile(vol.Number))
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", caseDir, err)
+		}
+		pdfBytes, err := render.Attach(raw, []pdfnorm.File{
+			{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
+			{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("build %s: %w", caseDir, err)
+		}
+		if err := w.AddBytes(m.Report.Volumes[i].Path, pdfBytes); err != nil {
+			return nil, fmt.Errorf("build %s: %w", caseDir, err)
+		}
 	}
 	for _, f := range docs.texts {
 		if err := w.AddBytes(f.path, f.data); err != nil {

@@ -36,7 +36,7 @@ const (
 func (r *renderer) exhibit(it *evidence.Item) {
 	r.section = it.ID()
 	r.addPage("P")
-	r.plan.exhibitPage[it.Index] = r.pdf.PageNo()
+	r.plan.exhibitPage[it.Index] = r.page()
 	r.caption(it)
 	switch {
 	case it.Type == evidence.TypeJPEG || it.Type == evidence.TypePNG || it.Type == evidence.TypeGIF || it.Type == evidence.TypeWebP:
@@ -387,28 +387,35 @@ func (r *renderer) text(it *evidence.Item) bool {
 
 // ---- PDF --------------------------------------------------------------------------
 
+// pdfImport remembers what the measuring pass learnt about a PDF exhibit.
+// The normalised bytes are not kept between passes, so memory stays bounded
+// by one exhibit (the real pass normalises again).
 type pdfImport struct {
-	data  []byte
-	pages int
+	pages  int
+	failed bool
 }
 
 // importPDF places every page of a PDF exhibit on a page of its own, scaled
 // below our header, with our header and page number on it.
 func (r *renderer) importPDF(it *evidence.Item) bool {
-	imp, ok := r.plan.imports[it.Index]
-	if !ok {
-		imp = &pdfImport{}
-		r.plan.imports[it.Index] = imp
-		data, err := r.readAll(it, maxPDFBytes)
+	imp, known := r.plan.imports[it.Index]
+	var data []byte
+	if !known || (!r.dry && !imp.failed) {
+		raw, err := r.readAll(it, maxPDFBytes)
+		pages := 0
 		if err == nil {
-			imp.data, imp.pages, err = pdfnorm.PrepareImport(data)
+			data, pages, err = pdfnorm.PrepareImport(raw)
+		}
+		if !known {
+			imp = &pdfImport{pages: pages}
+			r.plan.imports[it.Index] = imp
 		}
 		if err != nil {
-			imp.data = nil
+			imp.failed = true
 			r.plan.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
 		}
 	}
-	if imp.data == nil || imp.pages == 0 {
+	if imp.failed || imp.pages == 0 {
 		return false
 	}
 	if r.dry {
@@ -418,13 +425,13 @@ func (r *renderer) importPDF(it *evidence.Item) bool {
 	if r.importer == nil {
 		r.importer = pdfnorm.NewImporter(r.pdf)
 	}
-	src, err := r.importer.Open(imp.data)
+	src, err := r.importer.Open(data)
 	if err == nil {
 		err = r.importedPages(it, imp, src)
 	}
 	if err != nil {
 		r.pdf.ClearError()
-		imp.data = nil
+		imp.failed = true
 		r.plan.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
 		return false
 	}

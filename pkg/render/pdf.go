@@ -77,6 +77,21 @@ type Report struct {
 	Timeline []letters.Event
 	// Checklist is the 证据链核查 result.
 	Checklist *checklist.Result
+
+	// MaxVolumeBytes splits the exhibits into volumes whose embedded files
+	// add up to at most this many bytes (0 = one volume). fpdf builds a
+	// whole document in memory, so this is what bounds memory on large
+	// cases; it also fits upload forms with size limits.
+	MaxVolumeBytes int64
+}
+
+// Volume is one PDF file of a report split into volumes. Page numbers run
+// on across volumes.
+type Volume struct {
+	Number    int   `json:"number"`     // 1-based
+	FirstPage int   `json:"first_page"` // global page number of its first page
+	Pages     int   `json:"pages"`
+	Items     []int `json:"exhibits"` // exhibit indices in this volume
 }
 
 // Attach embeds files (evipack.json, 核验说明.txt) into a finished report
@@ -92,6 +107,7 @@ func Attach(pdf []byte, files []pdfnorm.File) ([]byte, error) {
 
 // Result describes the PDF that was written.
 type Result struct {
+	Volumes      []Volume                   // one or more PDF files
 	Redacted     Redactor                   // what --redact masked
 	Pages        int                        // total page count
 	ExhibitPages map[int]int                // exhibit index → first page
@@ -108,8 +124,24 @@ const (
 	fontName  = "noto"
 )
 
-// PDF renders rep as a PDF to w.
+// PDF renders rep as a single PDF to w; it fails if rep asks for volumes.
 func PDF(ctx context.Context, w io.Writer, rep *Report) (*Result, error) {
+	if rep.MaxVolumeBytes > 0 {
+		return nil, errors.New("render: PDF writes one volume; use Render for volumes")
+	}
+	return Render(ctx, rep, func(int) (io.WriteCloser, error) { return nopCloser{w}, nil })
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// Render lays out the report, split into volumes when rep.MaxVolumeBytes is
+// set, and writes each volume to the writer open returns for its number
+// (1-based). open may be called again for the same volume when the layout
+// had to be redone; it must then start the file afresh. Only one volume is
+// in memory at a time.
+func Render(ctx context.Context, rep *Report, open func(volume int) (io.WriteCloser, error)) (*Result, error) {
 	fonts, err := loadFonts()
 	if err != nil {
 		return nil, err
@@ -118,32 +150,73 @@ func PDF(ctx context.Context, w io.Writer, rep *Report) (*Result, error) {
 		rep.KindLabel = func(k string) string { return k }
 	}
 	plan := &plan{exhibitPage: map[int]int{}, warnings: map[int][]evidence.Warning{}, imports: map[int]*pdfImport{}}
-	// Pass 1 measures. A failure that only the real pass finds (an image fpdf
-	// rejects) changes the layout, so the real pass is repeated until stable.
-	if _, err := run(ctx, rep, fonts, plan, true); err != nil {
+	plan.volumes = partition(rep.Items, rep.MaxVolumeBytes)
+	// The measuring pass runs over the whole document. A failure that only
+	// the real pass finds (an image fpdf rejects) changes the layout, so the
+	// real pass is repeated until stable.
+	if _, err := run(ctx, rep, fonts, plan, true, nil); err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
 		before := plan.warningCount()
-		buf, err := run(ctx, rep, fonts, plan, false)
-		if err != nil {
-			return nil, err
+		for i := range plan.volumes {
+			v := &plan.volumes[i]
+			buf, err := run(ctx, rep, fonts, plan, false, v)
+			if err != nil {
+				return nil, err
+			}
+			out, err := pdfnorm.Canonicalize(buf)
+			buf = nil
+			if err != nil {
+				return nil, fmt.Errorf("render: canonicalize: %w", err)
+			}
+			w, err := open(v.Number)
+			if err != nil {
+				return nil, fmt.Errorf("render: volume %d: %w", v.Number, err)
+			}
+			_, err = w.Write(out)
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return nil, fmt.Errorf("render: write volume %d: %w", v.Number, err)
+			}
 		}
 		if plan.warningCount() != before && attempt < 2 {
-			if _, err := run(ctx, rep, fonts, plan, true); err != nil {
+			if _, err := run(ctx, rep, fonts, plan, true, nil); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		out, err := pdfnorm.Canonicalize(buf)
-		if err != nil {
-			return nil, fmt.Errorf("render: canonicalize: %w", err)
-		}
-		if _, err := w.Write(out); err != nil {
-			return nil, fmt.Errorf("render: write: %w", err)
-		}
-		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted}, nil
+		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted, Volumes: plan.volumes}, nil
 	}
+}
+
+// partition groups exhibits into volumes of at most max embedded bytes
+// (an exhibit larger than max gets a volume of its own).
+func partition(items []*evidence.Item, max int64) []Volume {
+	vols := []Volume{{Number: 1}}
+	var size int64
+	for _, it := range items {
+		est := embedSize(it)
+		cur := &vols[len(vols)-1]
+		if max > 0 && len(cur.Items) > 0 && size+est > max {
+			vols = append(vols, Volume{Number: len(vols) + 1})
+			cur, size = &vols[len(vols)-1], 0
+		}
+		cur.Items = append(cur.Items, it.Index)
+		size += est
+	}
+	return vols
+}
+
+// embedSize estimates how many bytes an exhibit puts into the PDF.
+func embedSize(it *evidence.Item) int64 {
+	switch {
+	case it.Type.IsImage() && it.Type != evidence.TypeHEIC, it.Type == evidence.TypePDF, it.Chat != nil && len(it.Chat.Images) > 0:
+		return it.Size
+	}
+	return min(it.Size, 256<<10)
 }
 
 type fontSet struct {
@@ -176,6 +249,19 @@ type plan struct {
 	warnings    map[int][]evidence.Warning
 	imports     map[int]*pdfImport
 	redacted    Redactor // counts of the last pass
+	volumes     []Volume
+}
+
+// volumeOf returns the volume holding exhibit index, or nil.
+func (p *plan) volumeOf(index int) *Volume {
+	for i := range p.volumes {
+		for _, n := range p.volumes[i].Items {
+			if n == index {
+				return &p.volumes[i]
+			}
+		}
+	}
+	return nil
 }
 
 func (p *plan) warningCount() int {
@@ -210,14 +296,22 @@ type renderer struct {
 	// importer imports exhibit PDF pages; one per fpdf document.
 	importer *pdfnorm.Importer
 	redactor *Redactor
+	// vol is the volume being written; nil in the measuring pass, which
+	// lays out the whole document.
+	vol *Volume
+	// pageOffset is the number of pages in earlier volumes.
+	pageOffset int
 }
+
+// page is the global page number of the current page.
+func (r *renderer) page() int { return r.pageOffset + r.pdf.PageNo() }
 
 type widthKey struct {
 	style string
 	r     rune
 }
 
-func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (buf []byte, err error) {
+func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, vol *Volume) (buf []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("render: internal error: %v", p)
@@ -243,7 +337,10 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("render: setup: %w", err)
 	}
-	r := &renderer{ctx: ctx, pdf: pdf, rep: rep, fonts: fonts, plan: pl, dry: dry, widths: map[widthKey]float64{}}
+	r := &renderer{ctx: ctx, pdf: pdf, rep: rep, fonts: fonts, plan: pl, dry: dry, widths: map[widthKey]float64{}, vol: vol}
+	if vol != nil {
+		r.pageOffset = vol.FirstPage - 1
+	}
 	if rep.Redact {
 		r.redactor = &Redactor{}
 		defer func() { pl.redacted = *r.redactor }()
@@ -251,24 +348,49 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool) (
 	pdf.SetHeaderFuncMode(r.header, false)
 	pdf.SetFooterFunc(r.footer)
 
-	r.cover()
-	r.letter()
-	r.formPage()
-	r.timeline()
-	r.checklistPage()
-	r.index()
+	first := vol == nil || vol.Number == 1
+	last := vol == nil || vol.Number == len(pl.volumes)
+	if first {
+		r.cover()
+		r.letter()
+		r.formPage()
+		r.timeline()
+		r.checklistPage()
+		r.index()
+	}
 	for _, it := range rep.Items {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if vol != nil && pl.volumeOf(it.Index) != vol {
+			continue
+		}
+		if vol == nil {
+			// Volumes start where their first exhibit starts.
+			if v := pl.volumeOf(it.Index); v != nil && v.Items[0] == it.Index {
+				v.FirstPage = pdf.PageNo() + 1
+				if v.Number == 1 {
+					v.FirstPage = 1
+				}
+			}
+		}
 		r.exhibit(it)
 	}
-	r.integrity()
+	if last {
+		r.integrity()
+	}
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	pl.total = pdf.PageNo()
 	if dry {
+		pl.total = pdf.PageNo()
+		for i := range pl.volumes {
+			end := pl.total
+			if i+1 < len(pl.volumes) {
+				end = pl.volumes[i+1].FirstPage - 1
+			}
+			pl.volumes[i].Pages = end - pl.volumes[i].FirstPage + 1
+		}
 		return nil, nil
 	}
 	var out bytes.Buffer
@@ -363,6 +485,13 @@ func (r *renderer) header() {
 	if r.rep.Case.Title != "" {
 		left += " · " + r.rep.Case.Title
 	}
+	if n := len(r.plan.volumes); n > 1 {
+		v := 1
+		if r.vol != nil {
+			v = r.vol.Number
+		}
+		left += fmt.Sprintf(" · 第 %d 册 / 共 %d 册", v, n)
+	}
 	r.pdf.SetXY(marginL, headerY-4)
 	r.pdf.CellFormat(pw-marginL-marginR, 5, r.s(left), "", 0, "L", false, 0, "")
 	r.pdf.SetXY(marginL, headerY-4)
@@ -388,7 +517,7 @@ func (r *renderer) footer() {
 	}
 	y := ph - marginBot + 6
 	r.pdf.SetXY(marginL, y)
-	r.pdf.CellFormat(pw-marginL-marginR, 5, fmt.Sprintf("第 %d 页 / 共 %s 页", r.pdf.PageNo(), total), "", 0, "C", false, 0, "")
+	r.pdf.CellFormat(pw-marginL-marginR, 5, fmt.Sprintf("第 %d 页 / 共 %s 页", r.page(), total), "", 0, "C", false, 0, "")
 	r.pdf.SetXY(marginL, y)
 	r.pdf.CellFormat(pw-marginL-marginR, 5, "根哈希 "+r.shortHash(), "", 0, "R", false, 0, "")
 	r.pdf.SetTextColor(0, 0, 0)
@@ -575,7 +704,7 @@ func (r *renderer) cover() {
 func (r *renderer) index() {
 	r.section = "证据目录"
 	r.addPage("L")
-	r.plan.indexPage = r.pdf.PageNo()
+	r.plan.indexPage = r.page()
 	r.heading("证据目录", 0)
 	cols := []column{
 		{"序号", 11, "C"},
@@ -599,8 +728,15 @@ func (r *renderer) index() {
 		link := 0
 		if p := r.plan.exhibitPage[it.Index]; p > 0 {
 			page = fmt.Sprint(p)
-			link = r.pdf.AddLink()
-			r.pdf.SetLink(link, 0, p)
+			v := r.plan.volumeOf(it.Index)
+			if len(r.plan.volumes) > 1 && v != nil {
+				page = fmt.Sprintf("第%d册\n%d", v.Number, p)
+			}
+			// Links work inside one file: only to exhibits of this volume.
+			if v == nil || v.Number == 1 {
+				link = r.pdf.AddLink()
+				r.pdf.SetLink(link, 0, p-r.pageOffset)
+			}
 		}
 		rows = append(rows, []string{
 			fmt.Sprint(it.Index), it.Title, r.rep.KindLabel(it.Kind), sourceOf(it), formed,
@@ -638,7 +774,7 @@ func (r *renderer) noticeList() {
 func (r *renderer) integrity() {
 	r.section = "完整性说明"
 	r.addPage("P")
-	r.plan.integrity = r.pdf.PageNo()
+	r.plan.integrity = r.page()
 	r.heading("完整性说明", 0)
 	p := func(s string) { r.para(s, 10, 5.6, ""); r.pdf.Ln(1.5) }
 	sub := func(s string) {

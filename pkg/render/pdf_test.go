@@ -307,3 +307,59 @@ func BenchmarkPDF(b *testing.B) {
 		b.SetBytes(int64(buf.Len()))
 	}
 }
+
+// TestRenderVolumes: a report split into volumes numbers its pages across
+// the volumes, lists in the index which volume holds each exhibit, and puts
+// the front matter in the first volume and the integrity page in the last.
+func TestRenderVolumes(t *testing.T) {
+	fx := &fixture{}
+	for i := range 6 {
+		fx.add(t, fmt.Sprintf("p%d.jpg", i), evidence.TypeJPEG, jpegBytes(t, 300+i, 200), fmt.Sprintf("照片%d", i), "证明", &evidence.ImageInfo{Width: 300 + i, Height: 200})
+	}
+	size := fx.items[0].Size
+	rep := fx.report()
+	rep.MaxVolumeBytes = 2*size + size/2 // two photos per volume
+	vols := map[int]*bytes.Buffer{}
+	res, err := Render(context.Background(), rep, func(v int) (io.WriteCloser, error) {
+		vols[v] = &bytes.Buffer{}
+		return nopCloser{vols[v]}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Volumes) != 3 || len(vols) != 3 {
+		t.Fatalf("%d volumes (%d written), want 3", len(res.Volumes), len(vols))
+	}
+	pages := 0
+	for _, v := range res.Volumes {
+		if v.FirstPage != pages+1 {
+			t.Errorf("volume %d starts on page %d, want %d", v.Number, v.FirstPage, pages+1)
+		}
+		pages += v.Pages
+		text := squash(pdftext(t, vols[v.Number].Bytes()))
+		if got := strings.Count(pdftext(t, vols[v.Number].Bytes()), "\f"); got != v.Pages {
+			t.Errorf("volume %d has %d pages, Result says %d", v.Number, got, v.Pages)
+		}
+		if !strings.Contains(text, fmt.Sprintf("第%d页/共%d页", v.FirstPage, res.Pages)) {
+			t.Errorf("volume %d: first page is not numbered %d of %d", v.Number, v.FirstPage, res.Pages)
+		}
+		if !strings.Contains(text, fmt.Sprintf("第%d册/共3册", v.Number)) {
+			t.Errorf("volume %d does not say which volume it is", v.Number)
+		}
+		for _, idx := range v.Items {
+			if !strings.Contains(text, fmt.Sprintf("证据%d照片%d", idx, idx-1)) {
+				t.Errorf("volume %d lacks exhibit %d", v.Number, idx)
+			}
+		}
+		hasIndex, hasIntegrity := strings.Contains(text, "证据目录序号"), strings.Contains(text, "本材料能证明什么")
+		if hasIndex != (v.Number == 1) || hasIntegrity != (v.Number == 3) {
+			t.Errorf("volume %d: index %v, integrity %v", v.Number, hasIndex, hasIntegrity)
+		}
+	}
+	if pages != res.Pages {
+		t.Errorf("volumes hold %d pages, Result says %d", pages, res.Pages)
+	}
+	if first := squash(pdftext(t, vols[1].Bytes())); !strings.Contains(first, "第3册") {
+		t.Error("the index does not say which volume holds later exhibits")
+	}
+}

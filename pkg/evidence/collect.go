@@ -16,6 +16,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // CaseFileName is the name of the case description inside a case folder. It
@@ -85,6 +88,7 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 
 	res := &Result{}
 	var paths []string
+	seenNFC := map[string]bool{}
 	walkErr := fs.WalkDir(root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -118,6 +122,14 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 			return nil
 		}
 		switch typ := d.Type(); {
+		case !utf8.ValidString(p):
+			res.Skipped = append(res.Skipped, skip(strings.ToValidUTF8(p, "?"), "name-not-utf8",
+				"the file name is not valid UTF-8 (often a name from an old Windows or zip tool); rename the file and build again",
+				"文件名不是有效的 UTF-8 编码（常见于旧版 Windows 或压缩软件解压的文件），请重命名后重新打包"))
+		case seenNFC[norm.NFC.String(p)]:
+			res.Skipped = append(res.Skipped, skip(p, "name-duplicate",
+				"another file has the same name after Unicode normalisation (NFC); the two cannot be told apart on every system, rename one",
+				"与另一个文件的名称在 Unicode 规范化（NFC）后完全相同，在部分系统上无法区分，请将其中一个改名"))
 		case typ&fs.ModeSymlink != 0:
 			target, _ := os.Readlink(filepath.Join(abs, filepath.FromSlash(p)))
 			res.Skipped = append(res.Skipped, skip(p, "symlink",
@@ -128,6 +140,7 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 				"not a regular file (device, pipe or socket); skipped",
 				"不是普通文件（设备、管道或套接字），已跳过"))
 		default:
+			seenNFC[norm.NFC.String(p)] = true
 			paths = append(paths, p)
 		}
 		return nil

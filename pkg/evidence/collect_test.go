@@ -156,3 +156,26 @@ func BenchmarkCollect(b *testing.B) {
 		}
 	}
 }
+
+func TestCollectNames(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "caf\u00e9.txt", []byte("nfc"))  // é precomposed
+	writeFile(t, dir, "cafe\u0301.txt", []byte("nfd")) // e + combining acute
+	writeFile(t, dir, "bad\xff\xfe.txt", []byte("latin-1 name"))
+	writeFile(t, dir, "ok.txt", []byte("ok"))
+	res, err := Collect(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, it := range res.Items {
+		kept = append(kept, it.Path)
+	}
+	codes := map[string]int{}
+	for _, s := range res.Skipped {
+		codes[s.Code]++
+	}
+	if len(kept) != 2 || codes["name-not-utf8"] != 1 || codes["name-duplicate"] != 1 {
+		t.Errorf("kept %q, skipped %v; want ok.txt and one of the café twins, one non-UTF-8 and one duplicate skipped", kept, codes)
+	}
+}

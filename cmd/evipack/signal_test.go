@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/evipack/evipack/pkg/bundle"
+)
+
+// TestInterruptBatch sends SIGINT to a real evipack process building a
+// batch of cases, at pseudo-random moments (fixed seed, so a failure can be
+// replayed). Whatever the moment, the process exits 130 (or 0 if it had
+// finished), every bundle in the output is complete and verifies, and no
+// staging folder is left behind.
+func TestInterruptBatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and several bundles")
+	}
+	bin := filepath.Join(t.TempDir(), "evipack")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cases := filepath.Join(t.TempDir(), "cases")
+	var args []string
+	for _, name := range []string{"a", "b", "c", "d"} {
+		dst := filepath.Join(cases, name)
+		if err := copyDir(filepath.Join("..", "..", "testdata", "cases", "sample"), dst); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, dst)
+	}
+	rng := rand.New(rand.NewSource(6))
+	for trial := range 6 {
+		delay := time.Duration(20+rng.Intn(900)) * time.Millisecond
+		out := filepath.Join(t.TempDir(), "out")
+		cmd := exec.Command(bin, append(append([]string{"build"}, args...), "-o", out, "--jobs", "2", "--quiet")...)
+		cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1790000000")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		var err error
+		select {
+		case err = <-done:
+		case <-time.After(60 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("trial %d: evipack did not stop within 60 s of SIGINT", trial)
+		}
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if code != 130 && code != 0 {
+			t.Fatalf("trial %d (SIGINT after %v): exit %d, want 130 or 0", trial, delay, code)
+		}
+		entries, _ := os.ReadDir(out)
+		complete := 0
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				t.Errorf("trial %d: staging entry %s left behind", trial, e.Name())
+				continue
+			}
+			rep, err := bundle.Verify(context.Background(), filepath.Join(out, e.Name()))
+			if err != nil || !rep.OK() {
+				t.Errorf("trial %d: %s is not a complete bundle: %v", trial, e.Name(), err)
+			}
+			complete++
+		}
+		if code == 0 && complete != len(args) {
+			t.Errorf("trial %d: exit 0 but %d of %d bundles", trial, complete, len(args))
+		}
+		t.Logf("trial %d: SIGINT after %v → exit %d, %d complete bundle(s)", trial, delay, code, complete)
+	}
+}

@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -115,7 +118,9 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		done   int
 		code   = ExitOK
 	)
+	prog := &progressLine{w: env.ErrOut, state: map[string]string{}}
 	report := func(dir string, out *pack.Outcome, err error) {
+		prog.clear(filepath.Base(dir))
 		mu.Lock()
 		defer mu.Unlock()
 		done++
@@ -160,11 +165,13 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 							fmt.Sprintf("has the same folder name as %s, whose bundle this run already wrote; rename one of them or build them into different output folders", first),
 							fmt.Sprintf("与 %s 的文件夹同名，本次已为其生成证据包；请改名，或分别输出到不同的文件夹", first)))
 					} else {
+						var progress func(string, int, int)
 						if opts.progress(env) {
-							fmt.Fprintf(env.ErrOut, "… %s\n", dir)
+							progress = prog.update(filepath.Base(dir))
 						}
 						out, err = pack.Build(ctx, dir, pack.Options{
-							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
+							Progress: progress,
+							OutDir:   opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
 							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict, MaxPDFSize: maxPDF(opts.MaxPDF),
 						})
 					}
@@ -271,4 +278,55 @@ func maxPDF(n int64) int64 {
 		return -1
 	}
 	return n
+}
+
+// progressLine keeps one status line on a terminal: for each case being
+// built, how many files are hashed or exhibits rendered. It redraws at most
+// every 100 ms.
+type progressLine struct {
+	mu    sync.Mutex
+	w     io.Writer
+	state map[string]string
+	last  time.Time
+	width int
+}
+
+func (p *progressLine) update(name string) func(stage string, done, total int) {
+	return func(stage string, done, total int) {
+		label := map[string]string{"hash": "哈希", "render": "排版"}[stage]
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.state[name] = fmt.Sprintf("%s %s %d/%d", name, label, done, total)
+		if time.Since(p.last) < 100*time.Millisecond && done != total {
+			return
+		}
+		p.last = time.Now()
+		p.draw()
+	}
+}
+
+func (p *progressLine) clear(name string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.state[name]; !ok {
+		return
+	}
+	delete(p.state, name)
+	p.draw()
+}
+
+func (p *progressLine) draw() {
+	names := make([]string, 0, len(p.state))
+	for n := range p.state {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = "[" + p.state[n] + "]"
+	}
+	line := strings.Join(parts, " ")
+	pad := max(0, p.width-len(line))
+	fmt.Fprintf(p.w, "\r%s%s\r", line, strings.Repeat(" ", pad))
+	p.width = len(line)
 }

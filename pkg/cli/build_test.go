@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -607,5 +608,40 @@ func TestBuildErrors(t *testing.T) {
 		if len(m.Items) != len(loadSampleCase(t).Files) {
 			t.Errorf("%s: the same-named second case replaced the first bundle: %d items", o, len(m.Items))
 		}
+	}
+}
+
+// TestBuildProgress: progress goes to stderr only on a terminal, never with
+// --quiet, and never to stdout.
+func TestBuildProgress(t *testing.T) {
+	tests := []struct {
+		name     string
+		terminal bool
+		quiet    bool
+		want     bool
+	}{
+		{"terminal", true, false, true},
+		{"terminal, quiet", true, true, false},
+		{"pipe", false, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env, out, errOut := testEnv(map[string]string{"SOURCE_DATE_EPOCH": "1790000000"})
+			env.IsTerminal = func(io.Writer) bool { return tt.terminal }
+			args := []string{"build", sampleCase(t), "-o", filepath.Join(t.TempDir(), "out")}
+			if tt.quiet {
+				args = append(args, "--quiet")
+			}
+			if code := Main(context.Background(), args, env); code != ExitOK {
+				t.Fatalf("exit %d\n%s", code, errOut)
+			}
+			got := strings.Contains(errOut.String(), "哈希 7/7") && strings.Contains(errOut.String(), "排版 7/7")
+			if got != tt.want {
+				t.Errorf("progress shown = %v, want %v\nstderr:\n%q", got, tt.want, errOut.String())
+			}
+			if strings.Contains(out.String(), "哈希") {
+				t.Error("progress on stdout")
+			}
+		})
 	}
 }

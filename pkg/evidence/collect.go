@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -46,6 +47,9 @@ type Options struct {
 	PackagingDetail string
 	// Jobs bounds the number of files ingested at once (0 = number of CPUs).
 	Jobs int
+	// Progress, if set, is called after each file is hashed with the number
+	// done and the total. It may be called from several goroutines.
+	Progress func(done, total int)
 }
 
 // Skipped is a path found in the case folder that is not carried as
@@ -155,6 +159,7 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 		jobs = runtime.GOMAXPROCS(0)
 	}
 	var wg sync.WaitGroup
+	var hashed atomic.Int64
 	next := make(chan int)
 	for range min(jobs, max(len(paths), 1)) {
 		wg.Add(1)
@@ -162,6 +167,9 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 			defer wg.Done()
 			for i := range next {
 				items[i] = ingest(root, paths[i], opts)
+				if opts.Progress != nil {
+					opts.Progress(int(hashed.Add(1)), len(paths))
+				}
 			}
 		}()
 	}

@@ -51,6 +51,16 @@ type Options struct {
 	// MaxPDFSize splits the PDF into volumes of about this many bytes of
 	// embedded files (0 = DefaultMaxPDFSize, negative = never split).
 	MaxPDFSize int64
+	// Progress, if set, hears how far the build is: stage "hash" per file,
+	// "render" per exhibit.
+	Progress func(stage string, done, total int)
+}
+
+func (o Options) progress(stage string) func(done, total int) {
+	if o.Progress == nil {
+		return nil
+	}
+	return func(done, total int) { o.Progress(stage, done, total) }
 }
 
 // DefaultMaxPDFSize keeps the PDF library's in-memory document (about 6×
@@ -120,6 +130,7 @@ func Load(ctx context.Context, caseDir string, opts Options) (*casefile.Case, *e
 		Packaging:       opts.Packaging,
 		PackagingDetail: packagingDetail(opts.PackagingSource),
 		Jobs:            opts.Jobs,
+		Progress:        opts.progress("hash"),
 	})
 	if err != nil {
 		return nil, nil, err
@@ -250,6 +261,7 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		Checklist:     check,
 
 		MaxVolumeBytes: maxVol,
+		Progress:       opts.progress("render"),
 	}, func(v int) (io.WriteCloser, error) { return os.Create(volFile(v)) })
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)

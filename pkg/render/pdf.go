@@ -83,6 +83,9 @@ type Report struct {
 	// whole document in memory, so this is what bounds memory on large
 	// cases; it also fits upload forms with size limits.
 	MaxVolumeBytes int64
+	// Progress, if set, is called after each exhibit of the final pass is
+	// laid out, with the number done and the total.
+	Progress func(done, total int)
 }
 
 // Volume is one PDF file of a report split into volumes. Page numbers run
@@ -375,6 +378,9 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 			}
 		}
 		r.exhibit(it)
+		if !dry && rep.Progress != nil {
+			rep.Progress(it.Index, len(rep.Items))
+		}
 	}
 	if last {
 		r.integrity()

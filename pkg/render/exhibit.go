@@ -295,6 +295,7 @@ func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
 			ok = fail(fmt.Sprint(p))
 		}
 	}()
+	r.embedded += len(data)
 	r.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
 	if err := r.pdf.Error(); err != nil {
 		r.pdf.ClearError()

@@ -302,6 +302,9 @@ type renderer struct {
 	// vol is the volume being written; nil in the measuring pass, which
 	// lays out the whole document.
 	vol *Volume
+	// embedded counts the bytes of images handed to fpdf, to size the
+	// output buffer once.
+	embedded int
 	// pageOffset is the number of pages in earlier volumes.
 	pageOffset int
 }
@@ -400,6 +403,7 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 		return nil, nil
 	}
 	var out bytes.Buffer
+	out.Grow(r.embedded + 1<<20)
 	if err := pdf.Output(&out); err != nil {
 		return nil, fmt.Errorf("render: output: %w", err)
 	}
@@ -903,12 +907,17 @@ func (r *renderer) readAll(it *evidence.Item, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
+	if it.Size > limit {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
-	return b, nil
+	// The size is known from ingest: read into one buffer of that size
+	// (plus one byte to notice a file that grew) instead of growing one.
+	buf := bytes.NewBuffer(make([]byte, 0, it.Size+1))
+	if _, err := io.Copy(buf, io.LimitReader(rc, limit+1)); err != nil {
+		return nil, err
+	}
+	if int64(buf.Len()) > limit {
+		return nil, fmt.Errorf("larger than %d bytes", limit)
+	}
+	return buf.Bytes(), nil
 }

@@ -4,7 +4,7 @@ GO      ?= go
 PDFCPU  ?= github.com/pdfcpu/pdfcpu/cmd/pdfcpu@v0.15.0
 FUZZTIME ?= 30s
 
-.PHONY: all build sample test test-short vet fuzz bench tools clean
+.PHONY: all build sample test test-short vet fuzz bench bench-go tools clean
 
 all: vet test
 
@@ -35,8 +35,17 @@ fuzz:
 	  done; \
 	done
 
-# Go benchmarks: hashing, ingest, wrapping, canonicalisation, rendering.
+# End-to-end benchmarks of issue 6: generates typical (1x, 2x, 4x) and
+# large cases with tools/genbench into bench-out/, times evipack build and
+# verify against the floor and the manual pipeline, prints the table and
+# writes bench-out/results.txt. Installs (as root) or names the Debian
+# packages it needs. Tunables: BENCH_OUT, BENCH_RUNS, BENCH_CASES,
+# BENCH_BATCH, BENCH_MEMCAP (see bench/run.sh).
 bench:
+	GO=$(GO) bash bench/run.sh
+
+# Go benchmarks: hashing, ingest, wrapping, canonicalisation, rendering.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # The external validators the tests use (skipped locally when absent,

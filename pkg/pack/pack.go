@@ -66,7 +66,7 @@ func (o Options) progress(stage string) func(done, total int) {
 // DefaultMaxPDFSize keeps the PDF library's in-memory document (about 6×
 // the output) small enough for a laptop, and each volume within common
 // upload limits.
-const DefaultMaxPDFSize = 24 << 20
+const DefaultMaxPDFSize = 16 << 20
 
 // ReportVolumePath is the bag path of volume n of nvol.
 func ReportVolumePath(n, nvol int) string {

@@ -10,9 +10,11 @@ import (
 	"maps"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/htmlindex"
@@ -283,37 +285,70 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opts VerifyOptions) (*Report, err
 	}
 	aliased := map[string]bool{} // files found under a differently normalised name
 	listed := slices.Sorted(maps.Keys(wants))
-	for _, p := range listed {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		res := FileResult{Path: p, Tag: !strings.HasPrefix(p, "data/")}
-		actual := p
+	// Resolve names first, then hash every file in parallel (hashing is
+	// the whole cost of verify), then report in manifest order.
+	type job struct {
+		res    FileResult
+		actual string
+		algs   []algorithm
+		got    map[string]string
+		err    error
+		skip   bool
+	}
+	jobs := make([]job, len(listed))
+	for i, p := range listed {
+		j := &jobs[i]
+		j.res = FileResult{Path: p, Tag: !strings.HasPrefix(p, "data/")}
+		j.actual = p
 		if _, ok := files[p]; !ok {
 			// Names are compared in NFC: a copy through a normalising file
 			// system (macOS) changes the bytes of a name, not the file.
 			if c := byNFC[norm.NFC.String(p)]; len(c) == 1 {
-				actual = c[0]
-				aliased[actual] = true
-				rep.Notes = append(rep.Notes, fmt.Sprintf("%q is listed as %q: the names differ only in Unicode normalisation", actual, p))
+				j.actual = c[0]
+				aliased[j.actual] = true
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%q is listed as %q: the names differ only in Unicode normalisation", j.actual, p))
 			} else {
-				res.Status = StatusMissing
-				res.Detail = fmt.Sprintf("listed in %s", joinManifests(wants[p], func(w want) string { return w.manifest }))
-				rep.Files = append(rep.Files, res)
+				j.res.Status = StatusMissing
+				j.res.Detail = fmt.Sprintf("listed in %s", joinManifests(wants[p], func(w want) string { return w.manifest }))
+				j.skip = true
 				continue
 			}
 		}
-		var algs []algorithm
 		for _, w := range wants[p] {
-			if !slices.ContainsFunc(algs, func(a algorithm) bool { return a.name == w.alg.name }) {
-				algs = append(algs, w.alg)
+			if !slices.ContainsFunc(j.algs, func(a algorithm) bool { return a.name == w.alg.name }) {
+				j.algs = append(j.algs, w.alg)
 			}
 		}
-		got, _, err := hashFile(ctx, fsys, actual, algs)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				jobs[i].got, _, jobs[i].err = hashFile(ctx, fsys, jobs[i].actual, jobs[i].algs)
 			}
+		}()
+	}
+	for i := range jobs {
+		if !jobs[i].skip && ctx.Err() == nil {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i, p := range listed {
+		j := &jobs[i]
+		res := j.res
+		if j.skip {
+			rep.Files = append(rep.Files, res)
+			continue
+		}
+		if err := j.err; err != nil {
 			if errors.Is(err, ErrBadZip) {
 				// Damaged zip entry: its content cannot be what was hashed.
 				res.Status = StatusChanged
@@ -326,9 +361,9 @@ func VerifyFS(ctx context.Context, fsys fs.FS, opts VerifyOptions) (*Report, err
 		res.Status = StatusOK
 		var diffs []string
 		for _, w := range wants[p] {
-			if !strings.EqualFold(w.sum, got[w.alg.name]) {
+			if !strings.EqualFold(w.sum, j.got[w.alg.name]) {
 				res.Status = StatusChanged
-				diffs = append(diffs, (&HashMismatchError{Path: p, Algorithm: w.alg.name, Want: strings.ToLower(w.sum), Got: got[w.alg.name]}).Error())
+				diffs = append(diffs, (&HashMismatchError{Path: p, Algorithm: w.alg.name, Want: strings.ToLower(w.sum), Got: j.got[w.alg.name]}).Error())
 			}
 		}
 		res.Detail = strings.Join(diffs, "; ")

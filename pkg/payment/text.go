@@ -1,103 +1,16 @@
 package payment
 
 import (
-	"bytes"
 	"io"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"github.com/evipack/evipack/pkg/textenc"
 )
 
-// Text encodings recognised by decodeText.
-const (
-	encUTF8    = "utf-8"
-	encUTF16LE = "utf-16le"
-	encUTF16BE = "utf-16be"
-	encGB18030 = "gb18030"
-)
-
-// decodeText turns raw bytes into UTF-8 text: a UTF-8 or UTF-16 BOM decides,
-// then UTF-16 without BOM is guessed from NUL bytes, then valid UTF-8 is kept
-// and anything else is read as GB18030 (a superset of GBK). The BOM is
-// removed.
+// decodeText turns raw bytes into UTF-8 text (see textenc.Decode).
 func decodeText(b []byte) (string, string) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return string(b[3:]), encUTF8
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}):
-		return decodeUTF16(b[2:], false), encUTF16LE
-	case bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		return decodeUTF16(b[2:], true), encUTF16BE
-	}
-	if le, ok := guessUTF16(b); ok {
-		return decodeUTF16(b, !le), map[bool]string{true: encUTF16LE, false: encUTF16BE}[le]
-	}
-	if utf8.Valid(b) {
-		return string(b), encUTF8
-	}
-	// A head cut inside a multi-byte character is still UTF-8.
-	if start := lastRuneStart(b); start >= len(b)-3 && utf8.Valid(b[:start]) && !utf8.FullRune(b[start:]) {
-		return string(b[:start]), encUTF8
-	}
-	// Cut a trailing partial multi-byte sequence (a truncated head) so the
-	// decoder does not fail on it; GB18030 decoding replaces invalid bytes.
-	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-	if err != nil {
-		return strings.ToValidUTF8(string(b), "\uFFFD"), encGB18030
-	}
-	return string(out), encGB18030
-}
-
-// guessUTF16 reports whether b looks like BOM-less UTF-16 text: in the first
-// 512 bytes most bytes at one parity are NUL (ASCII-heavy CSV) or the text is
-// made of CJK code units.
-func guessUTF16(b []byte) (littleEndian, ok bool) {
-	n := min(len(b), 512) &^ 1
-	if n < 8 {
-		return false, false
-	}
-	var evenNUL, oddNUL int
-	for i := 0; i < n; i += 2 {
-		if b[i] == 0 {
-			evenNUL++
-		}
-		if b[i+1] == 0 {
-			oddNUL++
-		}
-	}
-	half := n / 2
-	switch {
-	case oddNUL*10 >= half*3 && evenNUL*10 < half:
-		return true, true
-	case evenNUL*10 >= half*3 && oddNUL*10 < half:
-		return false, true
-	}
-	return false, false
-}
-
-// lastRuneStart returns the index of the last byte that is not a UTF-8
-// continuation byte.
-func lastRuneStart(b []byte) int {
-	i := len(b) - 1
-	for i > 0 && b[i]&0xC0 == 0x80 {
-		i--
-	}
-	return max(i, 0)
-}
-
-func decodeUTF16(b []byte, bigEndian bool) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		if bigEndian {
-			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])
-		} else {
-			u[i] = uint16(b[2*i+1])<<8 | uint16(b[2*i])
-		}
-	}
-	s := string(utf16.Decode(u))
-	return strings.TrimPrefix(s, "\uFEFF")
+	text, enc := textenc.Decode(b)
+	return text, enc.Name
 }
 
 // row is one line of a CSV file or one row of a worksheet.

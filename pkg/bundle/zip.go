@@ -429,6 +429,17 @@ func VerifyZip(ctx context.Context, r io.ReaderAt, size int64, opts VerifyOption
 	return rep, nil
 }
 
+// OpenZip returns the bag inside a zip as a read-only fs.FS, after the same
+// safety checks as VerifyZip, so its tag files (an attached timestamp) can
+// be read without extracting anything.
+func OpenZip(r io.ReaderAt, size int64, opts VerifyOptions) (fs.FS, error) {
+	zfs, _, err := openZipBag(r, size, opts)
+	if err != nil {
+		return nil, fmt.Errorf("open zip: %w", err)
+	}
+	return zfs, nil
+}
+
 // zipFS is a read-only fs.FS over the checked entries of a zip, rooted at
 // the bag's folder.
 type zipFS struct {

@@ -912,3 +912,26 @@ func bundleSHA256(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+// TestStampZip: a timestamp attached to a bag is checked in its zip form too.
+func TestStampZip(t *testing.T) {
+	l := newLocalTSA(t)
+	dir, tsq := stamped(t)
+	resp := l.reply(t, tsq, "tsa.pem", "")
+	if r := run(t, "stamp", dir, "--attach", resp, "--ca", l.path("ca.pem")); r.code != ExitOK {
+		t.Fatalf("attach: exit %d\n%s", r.code, r.errOut)
+	}
+	zipPath := filepath.Join(t.TempDir(), "sample.zip")
+	if err := bundle.WriteZipFile(context.Background(), zipPath, dir, "sample", time.Date(2026, 9, 7, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "verify", zipPath, "--ca", l.path("ca.pem"))
+	if r.code != ExitOK || !strings.Contains(r.errOut, "TSA 时间（可信）") {
+		t.Fatalf("verify zip with a timestamp: exit %d\n%s", r.code, r.errOut)
+	}
+	// A CA that did not sign the TSA certificate: the token fails, exit 3.
+	other := newLocalTSA(t)
+	if r := run(t, "verify", zipPath, "--ca", other.path("ca.pem")); r.code != ExitFailed {
+		t.Fatalf("verify zip with the wrong CA: exit %d\n%s", r.code, r.errOut)
+	}
+}

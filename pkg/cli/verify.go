@@ -98,8 +98,12 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 		}
 		res := verifyResult{Bundle: dir, Report: rep}
 		tsBad := false
-		if err == nil && isDir(dir) {
-			res.Timestamp = verifyTimestamp(env, dir, opts.CA, rep)
+		if err == nil {
+			if isDir(dir) {
+				res.Timestamp = verifyTimestamp(env, dir, opts.CA, rep)
+			} else {
+				res.Timestamp = zipTimestamp(env, dir, opts.CA, rep)
+			}
 			tsBad = res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
 		}
 		switch {
@@ -145,6 +149,24 @@ func verifyAny(ctx context.Context, path string) (*bundle.Report, error) {
 		return bundle.VerifyZipFile(ctx, path, bundle.VerifyOptions{})
 	}
 	return nil, fmt.Errorf("verify %s: not a bundle folder, a zip of one, or an evipack PDF", path)
+}
+
+// zipTimestamp checks a timestamp attached to the bag inside a zip.
+func zipTimestamp(env *Env, path, caFile string, rep *bundle.Report) *TimestampResult {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	fsys, err := bundle.OpenZip(f, st.Size(), bundle.VerifyOptions{})
+	if err != nil {
+		return nil
+	}
+	return verifyTimestampFS(env, fsys, caFile, rep)
 }
 
 func isDir(p string) bool {

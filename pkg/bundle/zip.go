@@ -260,6 +260,7 @@ func (z *zipCreator) file(p string) error {
 	// CreateRaw leaves these to the caller; CreateHeader would set them so.
 	fh.CreatorVersion = fh.CreatorVersion&0xff00 | 20
 	fh.ReaderVersion = 20
+	//lint:ignore SA1019 CreateRaw writes these MS-DOS fields as given; setting them directly keeps the bytes independent of the local time zone
 	fh.ModifiedDate, fh.ModifiedTime = msDosTime(z.modTime)
 	fh.Extra = extTime(z.modTime)
 	dst, err := z.zw.CreateRaw(fh)

@@ -412,15 +412,6 @@ func (d *decoder) time(v *yaml.Node, key string) Time {
 	return t
 }
 
-// relPath reads a path relative to the case folder.
-func (d *decoder) relPath(v *yaml.Node, key string) (string, bool) {
-	if v.Kind != yaml.ScalarNode || isNull(v) {
-		d.wrongType(v, key, "a file path", "文件路径")
-		return "", false
-	}
-	return v.Value, d.checkPath(v.Value, v.Line, key)
-}
-
 func (d *decoder) checkPath(p string, line int, key string) bool {
 	if validRel(p) {
 		return true

@@ -19,9 +19,7 @@ func (s *state) computeAmounts() {
 	a := &s.amounts
 	a.Claimed = int64(s.c.Order.Amount)
 	crit := payment.Criteria{OrderNo: s.c.Order.OrderNo, Cents: a.Claimed}
-	for _, n := range s.respondentNamesRaw() {
-		crit.Names = append(crit.Names, n)
-	}
+	crit.Names = append(crit.Names, s.respondentNamesRaw()...)
 	if pa := s.c.Order.PaidAt; !pa.IsZero() {
 		crit.From, crit.To = pa.Add(-paidWindow), pa.Add(paidWindow)
 	}

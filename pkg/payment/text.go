@@ -29,14 +29,6 @@ func (r row) blank() bool {
 	return true
 }
 
-// cell returns the trimmed cell i, or "" when the row is shorter.
-func (r row) cell(i int) string {
-	if i < 0 || i >= len(r.cells) {
-		return ""
-	}
-	return clean(r.cells[i])
-}
-
 // joined returns all non-empty cells joined with a comma, for preamble lines
 // whose text was split at commas.
 func (r row) joined() string {

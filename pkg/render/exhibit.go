@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -301,7 +300,6 @@ func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
 		r.pdf.ClearError()
 		return fail(err.Error())
 	}
-	r.images++
 	return true
 }
 
@@ -486,12 +484,6 @@ func (r *renderer) importedPages(it *evidence.Item, imp *pdfImport, src *pdfnorm
 func pdfReason(err error) string {
 	if reason := pdfnorm.Reason(err); reason != "" {
 		return reason
-	}
-	switch {
-	case errors.Is(err, pdfnorm.ErrEncrypted):
-		return "PDF 已加密，需要密码才能打开，无法导入页面；原件已保存在证据包中"
-	case errors.Is(err, pdfnorm.ErrTooManyPages):
-		return "PDF 页数过多，未导入页面；原件已保存在证据包中"
 	}
 	return "PDF 文件无法解析（" + err.Error() + "），未导入页面；原件已保存在证据包中"
 }

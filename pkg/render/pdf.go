@@ -247,11 +247,9 @@ func loadFonts() (*fontSet, error) {
 type plan struct {
 	total       int
 	exhibitPage map[int]int
-	indexPage   int
-	integrity   int
 	warnings    map[int][]evidence.Warning
 	imports     map[int]*pdfImport
-	redacted    Redactor // counts of the last pass
+	redacted    Redactor // counts of the measuring pass (the whole report)
 	volumes     []Volume
 }
 
@@ -295,7 +293,6 @@ type renderer struct {
 	widths  map[widthKey]float64
 	style   string
 	size    float64
-	images  int
 	// importer imports exhibit PDF pages; one per fpdf document.
 	importer *pdfnorm.Importer
 	redactor *Redactor
@@ -349,7 +346,12 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 	}
 	if rep.Redact {
 		r.redactor = &Redactor{}
-		defer func() { pl.redacted = *r.redactor }()
+		if vol == nil {
+			// Only the measuring pass sees the whole document; a volume
+			// sees its own part, and the counts printed on the integrity
+			// page are those of the whole report.
+			defer func() { pl.redacted = *r.redactor }()
+		}
 	}
 	pdf.SetHeaderFuncMode(r.header, false)
 	pdf.SetFooterFunc(r.footer)
@@ -714,7 +716,6 @@ func (r *renderer) cover() {
 func (r *renderer) index() {
 	r.section = "证据目录"
 	r.addPage("L")
-	r.plan.indexPage = r.page()
 	r.heading("证据目录", 0)
 	cols := []column{
 		{"序号", 11, "C"},
@@ -784,7 +785,6 @@ func (r *renderer) noticeList() {
 func (r *renderer) integrity() {
 	r.section = "完整性说明"
 	r.addPage("P")
-	r.plan.integrity = r.page()
 	r.heading("完整性说明", 0)
 	p := func(s string) { r.para(s, 10, 5.6, ""); r.pdf.Ln(1.5) }
 	sub := func(s string) {

@@ -363,3 +363,39 @@ func TestRenderVolumes(t *testing.T) {
 		t.Error("the index does not say which volume holds later exhibits")
 	}
 }
+
+// TestRenderVolumesRedactCounts: the integrity page (last volume) reports
+// what was masked in the whole report, not only in its own volume.
+func TestRenderVolumesRedactCounts(t *testing.T) {
+	fx := &fixture{}
+	for i := range 6 {
+		fx.add(t, fmt.Sprintf("p%d.jpg", i), evidence.TypeJPEG, jpegBytes(t, 300+i, 200), fmt.Sprintf("照片%d", i), "证明", &evidence.ImageInfo{Width: 300 + i, Height: 200})
+	}
+	fx.items[5].Title = "联系人13912345678的回复" // in the last volume
+	rep := fx.report()
+	rep.Case.Problem = "卖家电话13800001111" // on the cover, first volume
+	rep.Redact = true
+	size := fx.items[0].Size
+	rep.MaxVolumeBytes = 2*size + size/2
+	vols := map[int]*bytes.Buffer{}
+	res, err := Render(context.Background(), rep, func(v int) (io.WriteCloser, error) {
+		vols[v] = &bytes.Buffer{}
+		return nopCloser{vols[v]}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Redacted.Phones != 2 {
+		t.Errorf("Result counts %d phone numbers, want 2", res.Redacted.Phones)
+	}
+	last := squash(pdftext(t, vols[len(res.Volumes)].Bytes()))
+	if !strings.Contains(last, "手机号2处") {
+		t.Error("the integrity page does not count the phone numbers of the whole report")
+	}
+	for v, buf := range vols {
+		text := squash(pdftext(t, buf.Bytes()))
+		if strings.Contains(text, "13912345678") || strings.Contains(text, "13800001111") {
+			t.Errorf("volume %d shows an unmasked number", v)
+		}
+	}
+}

@@ -225,14 +225,9 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 	defer w.Abort()
 
-	// Volumes are rendered one at a time into a scratch folder beside the
-	// output; they get the manifest attached and go into the bag below.
-	scratch, err := os.MkdirTemp(opts.OutDir, ".evipack-pdf-")
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", caseDir, err)
-	}
-	defer os.RemoveAll(scratch)
-	volFile := func(v int) string { return filepath.Join(scratch, fmt.Sprintf("%d.pdf", v)) }
+	// Converted images go to a scratch folder beside the output (the
+	// staging folder is on the same file system, and it is removed with
+	// the build).
 	maxVol := opts.MaxPDFSize
 	if maxVol == 0 {
 		maxVol = DefaultMaxPDFSize
@@ -261,11 +256,13 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		Checklist:     check,
 
 		MaxVolumeBytes: maxVol,
+		Scratch:        opts.OutDir,
 		Progress:       opts.progress("render"),
-	}, func(v int) (io.WriteCloser, error) { return os.Create(volFile(v)) })
+	})
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
+	defer rres.Close()
 	for _, it := range res.Items {
 		it.Warnings = append(it.Warnings, rres.Warnings[it.Index]...)
 	}
@@ -310,19 +307,17 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 	// The PDF carries the manifest and the guide, so a lone PDF still
 	// says which originals it stands for (evipack verify FILE.pdf).
+	// Each volume's draft gets them attached and is then written into the
+	// bag with the images' bytes streamed in.
 	for i, vol := range rres.Volumes {
-		raw, err := os.ReadFile(volFile(vol.Number))
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %w", caseDir, err)
-		}
-		pdfBytes, err := render.Attach(raw, []pdfnorm.File{
+		draft, err := render.Attach(vol.Draft, []pdfnorm.File{
 			{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
 			{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
 		})
 		if err != nil {
 			return nil, fmt.Errorf("build %s: %w", caseDir, err)
 		}
-		if err := w.AddBytes(m.Report.Volumes[i].Path, pdfBytes); err != nil {
+		if err := addExpanded(w, m.Report.Volumes[i].Path, rres, draft); err != nil {
 			return nil, fmt.Errorf("build %s: %w", caseDir, err)
 		}
 	}
@@ -352,6 +347,24 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		out.Warnings = append(out.Warnings, it.Warnings...)
 	}
 	return out, nil
+}
+
+// addExpanded writes a volume into the bag at bagPath, the images' bytes
+// streamed in from their files.
+func addExpanded(w *bundle.Writer, bagPath string, rres *render.Result, draft []byte) error {
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := rres.Expand(pw, draft)
+		pw.CloseWithError(err)
+		done <- err
+	}()
+	err := w.AddFile(bagPath, pr, "")
+	pr.CloseWithError(errors.New("the bag file was not written"))
+	if eerr := <-done; eerr != nil {
+		return eerr
+	}
+	return err
 }
 
 // criteria are what a payment row must match to concern the case: the

@@ -3,6 +3,7 @@ package pdfnorm
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 )
 
@@ -295,6 +296,14 @@ func (d *doc) streamData(num int, dict value, start int) ([]byte, error) {
 
 // canonical renumbers, orders and writes the document.
 func (d *doc) canonical() ([]byte, error) {
+	return d.write(nil, nil)
+}
+
+// write renumbers, orders and writes the document. With out nil it returns
+// the whole output; otherwise it writes to out and returns nil, and every
+// stream resolve recognises is written by its External instead of from the
+// input (resolve may be nil).
+func (d *doc) write(out io.Writer, resolve func(stream []byte) (External, bool)) ([]byte, error) {
 	newNum := map[int]int{}
 	var order []int
 	visit := func(r ref) error {
@@ -339,29 +348,64 @@ func (d *doc) canonical() ([]byte, error) {
 	w := &writer{}
 	size := len(d.buf) + len(order)*40 + 1024
 	w.Grow(size)
+	// base is the number of bytes already flushed to out; the offset of
+	// what is buffered is base + w.Len().
+	var base int64
+	flush := func() error {
+		if out == nil {
+			return nil
+		}
+		n, err := out.Write(w.Bytes())
+		base += int64(n)
+		w.Reset()
+		return err
+	}
 	w.Write(d.header)
 	w.WriteByte('\n')
 	if d.binary != nil {
 		w.Write(d.binary)
 		w.WriteByte('\n')
 	}
-	offsets := make([]int, len(order)+1)
+	offsets := make([]int64, len(order)+1)
 	for i, num := range order {
 		o := d.objs[num]
-		offsets[i+1] = w.Len()
+		offsets[i+1] = base + int64(w.Len())
 		w.WriteString(strconv.Itoa(i + 1))
 		w.WriteString(" 0 obj\n")
-		if o.isStream {
-			w.value(o.val, newNum, len(o.stream))
+		ext, external := External{}, false
+		if o.isStream && out != nil && resolve != nil {
+			ext, external = resolve(o.stream)
+		}
+		switch {
+		case external:
+			if ext.Length < 0 || ext.WriteTo == nil {
+				return nil, fmt.Errorf("object %d: external stream without length or writer", num)
+			}
+			w.value(o.val, newNum, ext.Length)
+			w.WriteString("\nstream\n")
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			cw := &countingWriter{w: out}
+			if err := ext.WriteTo(cw); err != nil {
+				return nil, fmt.Errorf("object %d: %w", num, err)
+			}
+			if cw.n != ext.Length {
+				return nil, fmt.Errorf("object %d: external stream wrote %d bytes, announced %d", num, cw.n, ext.Length)
+			}
+			base += cw.n
+			w.WriteString("\nendstream")
+		case o.isStream:
+			w.value(o.val, newNum, int64(len(o.stream)))
 			w.WriteString("\nstream\n")
 			w.Write(o.stream)
 			w.WriteString("\nendstream")
-		} else {
+		default:
 			w.value(o.val, newNum, -1)
 		}
 		w.WriteString("\nendobj\n")
 	}
-	xrefOff := w.Len()
+	xrefOff := base + int64(w.Len())
 	fmt.Fprintf(w, "xref\n0 %d\n0000000000 65535 f \n", len(order)+1)
 	for _, off := range offsets[1:] {
 		fmt.Fprintf(w, "%010d 00000 n \n", off)
@@ -381,7 +425,44 @@ func (d *doc) canonical() ([]byte, error) {
 	w.WriteString("trailer\n")
 	w.value(trailer, newNum, -1)
 	fmt.Fprintf(w, "\nstartxref\n%d\n%%%%EOF\n", xrefOff)
-	return w.Bytes(), nil
+	if out == nil {
+		return w.Bytes(), nil
+	}
+	return nil, flush()
+}
+
+// External supplies the bytes of a stream that is not held in memory.
+type External struct {
+	Length int64                  // exact number of bytes WriteTo writes
+	WriteTo func(io.Writer) error // writes the stream's bytes
+}
+
+// Expand writes pdf to w canonically (see Canonicalize), except that each
+// stream for which resolve returns ok is written by the External it returns
+// instead of from pdf: a document can carry small placeholders for large
+// image streams and have them filled in only when it is written out, so
+// the large bytes pass through once and are never held in memory. An
+// External that writes other than its Length fails the call.
+func Expand(w io.Writer, pdf []byte, resolve func(stream []byte) (External, bool)) error {
+	d, err := readDoc(pdf)
+	if err != nil {
+		return fmt.Errorf("expand: %w", err)
+	}
+	if _, err := d.write(w, resolve); err != nil {
+		return fmt.Errorf("expand: %w", err)
+	}
+	return nil
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // nextNum returns an object number used by no object of the input and by

@@ -455,7 +455,7 @@ func (w *writer) name(n []byte) {
 // value writes v. refs maps old object numbers to new ones; a reference to
 // an object that does not exist is written as null, which is what it means.
 // lengthOverride, when >= 0, replaces /Length in a top-level stream dict.
-func (w *writer) value(v value, refs map[int]int, lengthOverride int) {
+func (w *writer) value(v value, refs map[int]int, lengthOverride int64) {
 	switch v.k {
 	case kindNull:
 		w.WriteString("null")

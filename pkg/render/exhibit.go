@@ -4,15 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"image"
-	"image/draw"
-	_ "image/gif" // decoders for images that must be converted
-	"image/png"
 	"io"
 	"path"
 
 	"codeberg.org/go-pdf/fpdf"
-	_ "golang.org/x/image/webp"
 
 	"github.com/evipack/evipack/pkg/evidence"
 	"github.com/evipack/evipack/pkg/pdfnorm"
@@ -35,7 +30,7 @@ const (
 func (r *renderer) exhibit(it *evidence.Item) {
 	r.section = it.ID()
 	r.addPage("P")
-	r.plan.exhibitPage[it.Index] = r.page()
+	r.exhibitPage[it.Index] = r.page()
 	r.caption(it)
 	switch {
 	case it.Type == evidence.TypeJPEG || it.Type == evidence.TypePNG || it.Type == evidence.TypeGIF || it.Type == evidence.TypeWebP:
@@ -83,7 +78,7 @@ func (r *renderer) caption(it *evidence.Item) {
 		fields = append(fields, Field{timeSourceLabel(t.Source), v})
 	}
 	fields = append(fields, Field{"证明目的", orDash(it.Proves)})
-	for _, w := range append(append([]evidence.Warning{}, it.Warnings...), r.plan.warnings[it.Index]...) {
+	for _, w := range append(append([]evidence.Warning{}, it.Warnings...), r.warnings[it.Index]...) {
 		fields = append(fields, Field{"提示", w.Zh})
 	}
 	r.pdf.SetFillColor(246, 247, 250)
@@ -251,7 +246,7 @@ func (r *renderer) drawImage(name string, x, y, w, h float64, o int) {
 }
 
 func (r *renderer) failedImage(it *evidence.Item) (evidence.Warning, bool) {
-	for _, w := range r.plan.warnings[it.Index] {
+	for _, w := range r.warnings[it.Index] {
 		if w.Code == "image-embed" {
 			return w, true
 		}
@@ -259,34 +254,20 @@ func (r *renderer) failedImage(it *evidence.Item) (evidence.Warning, bool) {
 	return evidence.Warning{}, false
 }
 
-// register hands the image to fpdf: JPEG and non-interlaced PNG as they are
-// (fpdf copies JPEG bytes and RGB PNG IDAT unchanged), everything else
-// decoded and re-encoded as PNG. The original in the bag is never changed.
+// register hands the image's placeholder to fpdf (see images.go). The
+// original in the bag is never changed.
 func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
 	fail := func(why string) bool {
-		r.plan.warn(it, "image-embed", "image cannot be embedded in the PDF: "+why,
+		r.warn(it, "image-embed", "image cannot be embedded in the PDF: "+why,
 			"图片无法嵌入 PDF（"+why+"），原件已保存在证据包中")
 		return false
 	}
 	if _, failed := r.failedImage(it); failed {
 		return false
 	}
-	data, err := r.readAll(it, maxImageBytes)
-	if err != nil {
-		return fail(err.Error())
-	}
-	typ := ""
-	switch {
-	case it.Type == evidence.TypeJPEG:
-		typ = "JPG"
-	case it.Type == evidence.TypePNG && !pngInterlaced(data):
-		typ = "PNG"
-	default:
-		conv, err := toPNG(data)
-		if err != nil {
-			return fail("解码失败：" + err.Error())
-		}
-		data, typ = conv, "PNG"
+	src := r.plan.images.sources[imageKey(it)]
+	if src == nil {
+		return fail("未能读取")
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -294,38 +275,13 @@ func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
 			ok = fail(fmt.Sprint(p))
 		}
 	}()
-	r.embedded += len(data)
-	r.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(data))
+	r.embedded += len(src.placeholder)
+	r.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: src.typ}, bytes.NewReader(src.placeholder))
 	if err := r.pdf.Error(); err != nil {
 		r.pdf.ClearError()
 		return fail(err.Error())
 	}
 	return true
-}
-
-// pngInterlaced reads the interlace byte of the IHDR chunk.
-func pngInterlaced(b []byte) bool {
-	return len(b) > 28 && bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) && b[28] != 0
-}
-
-// toPNG decodes an image (GIF, WebP, interlaced PNG) and encodes it as a
-// non-interlaced RGB(A) PNG. The decoder's size was checked at ingest.
-func toPNG(data []byte) ([]byte, error) {
-	img, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	if _, isPal := img.(*image.Paletted); isPal {
-		rgba := image.NewNRGBA(img.Bounds())
-		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
-		img = rgba
-	}
-	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // ---- text -----------------------------------------------------------------------
@@ -340,13 +296,13 @@ func (r *renderer) text(it *evidence.Item) bool {
 	}
 	rc, err := r.rep.Open(it)
 	if err != nil {
-		r.plan.warn(it, "text-read", "cannot read the text: "+err.Error(), "无法读取文本："+err.Error())
+		r.warn(it, "text-read", "cannot read the text: "+err.Error(), "无法读取文本："+err.Error())
 		return false
 	}
 	defer rc.Close()
 	dec, err := evidence.DecodeText(io.LimitReader(rc, maxTextBytes), it.Encoding)
 	if err != nil {
-		r.plan.warn(it, "text-read", "cannot decode the text: "+err.Error(), "无法解码文本："+err.Error())
+		r.warn(it, "text-read", "cannot decode the text: "+err.Error(), "无法解码文本："+err.Error())
 		return false
 	}
 	sc := bufio.NewScanner(dec)
@@ -375,7 +331,7 @@ func (r *renderer) text(it *evidence.Item) bool {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		r.plan.warn(it, "text-read", "text only partly shown: "+err.Error(), "文本只显示了一部分（"+err.Error()+"），完整内容见原件")
+		r.warn(it, "text-read", "text only partly shown: "+err.Error(), "文本只显示了一部分（"+err.Error()+"），完整内容见原件")
 	}
 	if omitted > 0 || it.Size > maxTextBytes {
 		r.pdf.Ln(2)
@@ -411,7 +367,7 @@ func (r *renderer) importPDF(it *evidence.Item) bool {
 		}
 		if err != nil {
 			imp.failed = true
-			r.plan.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
+			r.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
 		}
 	}
 	if imp.failed || imp.pages == 0 {
@@ -431,7 +387,7 @@ func (r *renderer) importPDF(it *evidence.Item) bool {
 	if err != nil {
 		r.pdf.ClearError()
 		imp.failed = true
-		r.plan.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
+		r.warn(it, "pdf-import", "PDF pages cannot be imported: "+err.Error(), pdfReason(err))
 		return false
 	}
 	return true

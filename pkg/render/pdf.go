@@ -16,7 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"runtime"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -83,6 +88,9 @@ type Report struct {
 	// whole document in memory, so this is what bounds memory on large
 	// cases; it also fits upload forms with size limits.
 	MaxVolumeBytes int64
+	// Scratch is the folder for converted images ("" = the system's
+	// temporary folder); Result.Close removes what Render put there.
+	Scratch string
 	// Progress, if set, is called after each exhibit of the final pass is
 	// laid out, with the number done and the total.
 	Progress func(done, total int)
@@ -95,6 +103,8 @@ type Volume struct {
 	FirstPage int   `json:"first_page"` // global page number of its first page
 	Pages     int   `json:"pages"`
 	Items     []int `json:"exhibits"` // exhibit indices in this volume
+	// Draft is the volume's PDF with image placeholders (see Render).
+	Draft []byte `json:"-"`
 }
 
 // Attach embeds files (evipack.json, 核验说明.txt) into a finished report
@@ -115,6 +125,8 @@ type Result struct {
 	Pages        int                        // total page count
 	ExhibitPages map[int]int                // exhibit index → first page
 	Warnings     map[int][]evidence.Warning // render-time problems, by exhibit index
+
+	images *imageSet
 }
 
 // Page geometry in millimetres.
@@ -132,19 +144,24 @@ func PDF(ctx context.Context, w io.Writer, rep *Report) (*Result, error) {
 	if rep.MaxVolumeBytes > 0 {
 		return nil, errors.New("render: PDF writes one volume; use Render for volumes")
 	}
-	return Render(ctx, rep, func(int) (io.WriteCloser, error) { return nopCloser{w}, nil })
+	res, err := Render(ctx, rep)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	if err := res.Expand(w, res.Volumes[0].Draft); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
-
 // Render lays out the report, split into volumes when rep.MaxVolumeBytes is
-// set, and writes each volume to the writer open returns for its number
-// (1-based). open may be called again for the same volume when the layout
-// had to be redone; it must then start the file afresh. Only one volume is
-// in memory at a time.
-func Render(ctx context.Context, rep *Report, open func(volume int) (io.WriteCloser, error)) (*Result, error) {
+// set. Each volume's Draft is a complete canonical PDF in which every image
+// stream is a small placeholder; Expand writes it out with the images'
+// bytes. Close removes the converted images once every volume is written.
+// Drafts are small (text, fonts, imported pages), so a report's memory does
+// not grow with its images.
+func Render(ctx context.Context, rep *Report) (res *Result, err error) {
 	fonts, err := loadFonts()
 	if err != nil {
 		return nil, err
@@ -152,48 +169,111 @@ func Render(ctx context.Context, rep *Report, open func(volume int) (io.WriteClo
 	if rep.KindLabel == nil {
 		rep.KindLabel = func(k string) string { return k }
 	}
-	plan := &plan{exhibitPage: map[int]int{}, warnings: map[int][]evidence.Warning{}, imports: map[int]*pdfImport{}}
+	images := newImageSet(rep.Items, rep.Open)
+	defer func() {
+		if err != nil {
+			images.close()
+		}
+	}()
+	plan := &plan{exhibitPage: map[int]int{}, warnings: map[int][]evidence.Warning{}, imports: map[int]*pdfImport{}, images: images}
 	plan.volumes = partition(rep.Items, rep.MaxVolumeBytes)
+	if err := images.prepare(ctx, rep.Items, rep.Scratch, plan); err != nil {
+		return nil, err
+	}
 	// The measuring pass runs over the whole document. A failure that only
 	// the real pass finds (an image fpdf rejects) changes the layout, so the
 	// real pass is repeated until stable.
-	if _, err := run(ctx, rep, fonts, plan, true, nil); err != nil {
+	if _, err := run(ctx, rep, fonts, plan, true, nil, nil); err != nil {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
 		before := plan.warningCount()
-		for i := range plan.volumes {
-			v := &plan.volumes[i]
-			buf, err := run(ctx, rep, fonts, plan, false, v)
-			if err != nil {
-				return nil, err
-			}
-			out, err := pdfnorm.Canonicalize(buf)
-			buf = nil
-			if err != nil {
-				return nil, fmt.Errorf("render: canonicalize: %w", err)
-			}
-			w, err := open(v.Number)
-			if err != nil {
-				return nil, fmt.Errorf("render: volume %d: %w", v.Number, err)
-			}
-			_, err = w.Write(out)
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return nil, fmt.Errorf("render: write volume %d: %w", v.Number, err)
-			}
+		if err := layoutVolumes(ctx, rep, fonts, plan); err != nil {
+			return nil, err
 		}
 		if plan.warningCount() != before && attempt < 2 {
-			if _, err := run(ctx, rep, fonts, plan, true, nil); err != nil {
+			if _, err := run(ctx, rep, fonts, plan, true, nil, nil); err != nil {
 				return nil, err
 			}
 			continue
 		}
-		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted, Volumes: plan.volumes}, nil
+		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted, Volumes: plan.volumes, images: images}, nil
 	}
 }
+
+// layoutVolumes lays out every volume, GOMAXPROCS at a time, and merges
+// what each learnt about its own exhibits into the plan in volume order.
+func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) error {
+	n := len(pl.volumes)
+	pl.laidOut.Store(0)
+	learnt := make([]learnt, n)
+	errs := make([]error, n)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				v := &pl.volumes[i]
+				buf, err := run(ctx, rep, fonts, pl, false, v, &learnt[i])
+				if err == nil {
+					v.Draft, err = pdfnorm.Canonicalize(buf)
+					if err != nil {
+						err = fmt.Errorf("render: canonicalize: %w", err)
+					}
+				}
+				if err != nil {
+					errs[i] = err
+					cancel()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// The first real failure, not the cancellations it caused.
+	var first error
+	for _, e := range errs {
+		if e != nil && !errors.Is(e, context.Canceled) {
+			return e
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	if first != nil {
+		return first
+	}
+	for i, v := range pl.volumes {
+		for _, idx := range v.Items {
+			if w, ok := learnt[i].warnings[idx]; ok {
+				pl.warnings[idx] = w
+			}
+			if p, ok := learnt[i].exhibitPage[idx]; ok {
+				pl.exhibitPage[idx] = p
+			}
+		}
+	}
+	return nil
+}
+
+// Expand writes a volume's draft — or that draft after Attach — to w with
+// the real bytes of every image.
+func (res *Result) Expand(w io.Writer, draft []byte) error {
+	if err := pdfnorm.Expand(w, draft, res.images.resolve); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
+	return nil
+}
+
+// Close removes the scratch files of converted images.
+func (res *Result) Close() { res.images.close() }
 
 // partition groups exhibits into volumes of at most max embedded bytes
 // (an exhibit larger than max gets a volume of its own).
@@ -251,6 +331,8 @@ type plan struct {
 	imports     map[int]*pdfImport
 	redacted    Redactor // counts of the measuring pass (the whole report)
 	volumes     []Volume
+	images      *imageSet
+	laidOut     atomic.Int64 // exhibits laid out by the volumes' passes, for Progress
 }
 
 // volumeOf returns the volume holding exhibit index, or nil.
@@ -274,12 +356,21 @@ func (p *plan) warningCount() int {
 }
 
 func (p *plan) warn(it *evidence.Item, code, msg, zh string) {
-	for _, w := range p.warnings[it.Index] {
+	addWarning(p.warnings, it, code, msg, zh)
+}
+
+// warn records a render-time problem with an exhibit (once per code).
+func (r *renderer) warn(it *evidence.Item, code, msg, zh string) {
+	addWarning(r.warnings, it, code, msg, zh)
+}
+
+func addWarning(m map[int][]evidence.Warning, it *evidence.Item, code, msg, zh string) {
+	for _, w := range m[it.Index] {
 		if w.Code == code {
 			return
 		}
 	}
-	p.warnings[it.Index] = append(p.warnings[it.Index], evidence.Warning{Code: code, Path: it.Path, Msg: msg, Zh: zh})
+	m[it.Index] = append(m[it.Index], evidence.Warning{Code: code, Path: it.Path, Msg: msg, Zh: zh})
 }
 
 type renderer struct {
@@ -304,6 +395,11 @@ type renderer struct {
 	embedded int
 	// pageOffset is the number of pages in earlier volumes.
 	pageOffset int
+	// warnings and exhibitPage are the plan's in the measuring pass; a
+	// volume's pass works on copies (volumes are laid out in parallel), and
+	// Render merges what each learnt about its own exhibits.
+	warnings    map[int][]evidence.Warning
+	exhibitPage map[int]int
 }
 
 // page is the global page number of the current page.
@@ -314,7 +410,16 @@ type widthKey struct {
 	r     rune
 }
 
-func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, vol *Volume) (buf []byte, err error) {
+// learnt is what a volume's pass found out: its own copies of the plan's
+// warnings and exhibit pages.
+type learnt struct {
+	warnings    map[int][]evidence.Warning
+	exhibitPage map[int]int
+}
+
+// run lays out the whole document (dry, vol nil) or one volume. A volume's
+// pass only reads the plan, so volumes can be laid out in parallel.
+func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, vol *Volume, learnt *learnt) (buf []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("render: internal error: %v", p)
@@ -340,9 +445,16 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("render: setup: %w", err)
 	}
-	r := &renderer{ctx: ctx, pdf: pdf, rep: rep, fonts: fonts, plan: pl, dry: dry, widths: map[widthKey]float64{}, vol: vol}
+	r := &renderer{ctx: ctx, pdf: pdf, rep: rep, fonts: fonts, plan: pl, dry: dry, widths: map[widthKey]float64{}, vol: vol,
+		warnings: pl.warnings, exhibitPage: pl.exhibitPage}
 	if vol != nil {
 		r.pageOffset = vol.FirstPage - 1
+		r.warnings = map[int][]evidence.Warning{}
+		for k, v := range pl.warnings {
+			r.warnings[k] = slices.Clone(v)
+		}
+		r.exhibitPage = maps.Clone(pl.exhibitPage)
+		defer func() { learnt.warnings, learnt.exhibitPage = r.warnings, r.exhibitPage }()
 	}
 	if rep.Redact {
 		r.redactor = &Redactor{}
@@ -384,7 +496,7 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 		}
 		r.exhibit(it)
 		if !dry && rep.Progress != nil {
-			rep.Progress(it.Index, len(rep.Items))
+			rep.Progress(int(pl.laidOut.Add(1)), len(rep.Items))
 		}
 	}
 	if last {
@@ -695,7 +807,7 @@ func (r *renderer) cover() {
 	}
 	nwarn := 0
 	for _, it := range r.rep.Items {
-		nwarn += len(it.Warnings) + len(r.plan.warnings[it.Index])
+		nwarn += len(it.Warnings) + len(r.warnings[it.Index])
 	}
 	r.ensure(30)
 	r.font("B", 11.5)
@@ -737,7 +849,7 @@ func (r *renderer) index() {
 		}
 		page := "—"
 		link := 0
-		if p := r.plan.exhibitPage[it.Index]; p > 0 {
+		if p := r.exhibitPage[it.Index]; p > 0 {
 			page = fmt.Sprint(p)
 			v := r.plan.volumeOf(it.Index)
 			if len(r.plan.volumes) > 1 && v != nil {
@@ -764,7 +876,7 @@ func (r *renderer) index() {
 func (r *renderer) noticeList() {
 	var lines []string
 	for _, it := range r.rep.Items {
-		for _, w := range append(append([]evidence.Warning{}, it.Warnings...), r.plan.warnings[it.Index]...) {
+		for _, w := range append(append([]evidence.Warning{}, it.Warnings...), r.warnings[it.Index]...) {
 			lines = append(lines, fmt.Sprintf("%s（%s）：%s", it.ID(), it.Path, w.Zh))
 		}
 	}

@@ -319,14 +319,7 @@ func TestRenderVolumes(t *testing.T) {
 	size := fx.items[0].Size
 	rep := fx.report()
 	rep.MaxVolumeBytes = 2*size + size/2 // two photos per volume
-	vols := map[int]*bytes.Buffer{}
-	res, err := Render(context.Background(), rep, func(v int) (io.WriteCloser, error) {
-		vols[v] = &bytes.Buffer{}
-		return nopCloser{vols[v]}, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, vols := renderVolumes(t, rep)
 	if len(res.Volumes) != 3 || len(vols) != 3 {
 		t.Fatalf("%d volumes (%d written), want 3", len(res.Volumes), len(vols))
 	}
@@ -377,14 +370,7 @@ func TestRenderVolumesRedactCounts(t *testing.T) {
 	rep.Redact = true
 	size := fx.items[0].Size
 	rep.MaxVolumeBytes = 2*size + size/2
-	vols := map[int]*bytes.Buffer{}
-	res, err := Render(context.Background(), rep, func(v int) (io.WriteCloser, error) {
-		vols[v] = &bytes.Buffer{}
-		return nopCloser{vols[v]}, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, vols := renderVolumes(t, rep)
 	if res.Redacted.Phones != 2 {
 		t.Errorf("Result counts %d phone numbers, want 2", res.Redacted.Phones)
 	}
@@ -398,4 +384,22 @@ func TestRenderVolumesRedactCounts(t *testing.T) {
 			t.Errorf("volume %d shows an unmasked number", v)
 		}
 	}
+}
+
+// renderVolumes renders rep and expands every volume.
+func renderVolumes(t *testing.T, rep *Report) (*Result, map[int]*bytes.Buffer) {
+	t.Helper()
+	res, err := Render(context.Background(), rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	vols := map[int]*bytes.Buffer{}
+	for _, v := range res.Volumes {
+		vols[v.Number] = &bytes.Buffer{}
+		if err := res.Expand(vols[v.Number], v.Draft); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res, vols
 }

@@ -1,0 +1,282 @@
+package render
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/gif"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/evipack/evipack/pkg/evidence"
+)
+
+// rawPNG encodes a non-interlaced PNG by hand (the standard encoder cannot
+// write gray+alpha, nor choose filters): rows of 8- or 16-bit samples,
+// filter type y%5 on row y, so every filter is exercised.
+func rawPNG(t *testing.T, w, h int, ct, depth byte, sample func(x, y, c int) uint16) []byte {
+	t.Helper()
+	channels := map[byte]int{0: 1, 2: 3, 4: 2, 6: 4}[ct]
+	bps := int(depth) / 8
+	bpp := channels * bps
+	var raw bytes.Buffer
+	prev := make([]byte, w*bpp)
+	for y := range h {
+		row := make([]byte, w*bpp)
+		for x := range w {
+			for c := range channels {
+				v := sample(x, y, c)
+				if bps == 1 {
+					row[x*bpp+c] = uint8(v)
+				} else {
+					binary.BigEndian.PutUint16(row[x*bpp+2*c:], v)
+				}
+			}
+		}
+		ft := byte(y % 5)
+		out := make([]byte, len(row))
+		for i := range row {
+			var a, b, c int
+			if i >= bpp {
+				a = int(row[i-bpp])
+				c = int(prev[i-bpp])
+			}
+			b = int(prev[i])
+			var pred int
+			switch ft {
+			case 1:
+				pred = a
+			case 2:
+				pred = b
+			case 3:
+				pred = (a + b) / 2
+			case 4:
+				p := a + b - c
+				pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
+				switch {
+				case pa <= pb && pa <= pc:
+					pred = a
+				case pb <= pc:
+					pred = b
+				default:
+					pred = c
+				}
+			}
+			out[i] = row[i] - uint8(pred)
+		}
+		raw.WriteByte(ft)
+		raw.Write(out)
+		prev = row
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	var b bytes.Buffer
+	b.WriteString(pngSignature)
+	chunk := func(typ string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		b.WriteString(typ)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = depth, ct
+	chunk("IHDR", ihdr)
+	// Split the data over several IDAT chunks.
+	data := z.Bytes()
+	for len(data) > 0 {
+		n := min(len(data), 97)
+		chunk("IDAT", data[:n])
+		data = data[n:]
+	}
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// overWhite is what the page shows: the image composited over white,
+// computed with the standard library.
+func overWhite(t *testing.T, data []byte) *image.RGBA {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Over)
+	return dst
+}
+
+// TestImagesInPDF renders images of every kind and reads them back out of
+// the PDF with pdfimages: JPEG bytes and PNG data must be carried unchanged,
+// converted images must show what the original shows over a white page.
+func TestImagesInPDF(t *testing.T) {
+	pdfimages := needTool(t, "pdfimages")
+	const w, h = 37, 23
+	grad := func(x, y, c int) uint16 { return uint16((x*7 + y*13 + c*50) % 256) }
+	alpha := func(x, y, c int, channels int) uint16 {
+		if c == channels-1 {
+			return uint16((x * 255 / (w - 1)) ^ (y & 3)) // 0 … 255
+		}
+		return grad(x, y, c)
+	}
+	pal := image.NewPaletted(image.Rect(0, 0, w, h), color.Palette{color.RGBA{255, 0, 0, 255}, color.RGBA{0, 0, 255, 255}, color.Transparent})
+	for y := range h {
+		for x := range w {
+			pal.SetColorIndex(x, y, uint8((x+y)%3))
+		}
+	}
+	var gifBuf bytes.Buffer
+	if err := gif.Encode(&gifBuf, pal, nil); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		typ  evidence.Type
+		data []byte
+		kept bool // carried unchanged
+	}{
+		{"rgb.png", evidence.TypePNG, rawPNG(t, w, h, 2, 8, grad), true},
+		{"gray16.png", evidence.TypePNG, rawPNG(t, w, h, 0, 16, func(x, y, c int) uint16 { return uint16(x * y * 97) }), true},
+		{"rgba.png", evidence.TypePNG, rawPNG(t, w, h, 6, 8, func(x, y, c int) uint16 { return alpha(x, y, c, 4) }), false},
+		{"ga.png", evidence.TypePNG, rawPNG(t, w, h, 4, 8, func(x, y, c int) uint16 { return alpha(x, y, c, 2) }), false},
+		{"rgba16.png", evidence.TypePNG, rawPNG(t, w, h, 6, 16, func(x, y, c int) uint16 { return alpha(x, y, c, 4) * 257 }), false},
+		{"go-rgba.png", evidence.TypePNG, pngBytes(t, w, h, true), false},
+		{"pal.gif", evidence.TypeGIF, gifBuf.Bytes(), false},
+		{"photo.jpg", evidence.TypeJPEG, jpegBytes(t, w, h), true},
+	}
+	fx := &fixture{}
+	for _, c := range cases {
+		fx.add(t, c.name, c.typ, c.data, c.name, "证明", &evidence.ImageInfo{Width: w, Height: h})
+	}
+	pdf, res := render(t, fx.report())
+	if len(res.Warnings) != 0 {
+		t.Fatalf("warnings: %v", res.Warnings)
+	}
+	for _, c := range cases {
+		switch {
+		case c.typ == evidence.TypeJPEG && !bytes.Contains(pdf, c.data):
+			t.Errorf("%s: JPEG bytes not carried unchanged", c.name)
+		case c.kept && c.typ == evidence.TypePNG && !bytes.Contains(pdf, idat(t, c.data)):
+			t.Errorf("%s: PNG data not carried unchanged", c.name)
+		}
+	}
+
+	dir := t.TempDir()
+	in := filepath.Join(dir, "r.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(pdfimages, "-png", "-p", in, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages: %v\n%s", err, out)
+	}
+	// pdfimages names files img-PAGE-NUM.png; the exhibits come in order.
+	files, _ := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	sort.Strings(files)
+	var got []image.Image
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if img.Bounds().Dx() == w && img.Bounds().Dy() == h {
+			got = append(got, img)
+		}
+	}
+	if len(got) != len(cases) {
+		t.Fatalf("pdfimages found %d images of %d×%d, want %d", len(got), w, h, len(cases))
+	}
+	for i, c := range cases {
+		if c.typ == evidence.TypeJPEG {
+			continue // lossy; its bytes were compared above
+		}
+		want := overWhite(t, c.data)
+		if d := maxDiff(want, got[i]); d > 1 {
+			t.Errorf("%s: pixels differ from the original over white by up to %d", c.name, d)
+		}
+	}
+}
+
+func maxDiff(a *image.RGBA, b image.Image) int {
+	d := 0
+	for y := range a.Rect.Dy() {
+		for x := range a.Rect.Dx() {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			for _, p := range [][2]uint32{{r1, r2}, {g1, g2}, {b1, b2}} {
+				v := int(p[0]>>8) - int(p[1]>>8)
+				d = max(d, abs(v))
+			}
+		}
+	}
+	return d
+}
+
+// idat returns a PNG's concatenated IDAT data.
+func idat(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var out []byte
+	for p := 8; p+8 <= len(b); {
+		n := int(binary.BigEndian.Uint32(b[p:]))
+		if string(b[p+4:p+8]) == "IDAT" {
+			out = append(out, b[p+8:p+8+n]...)
+		}
+		p += 12 + n
+	}
+	return out
+}
+
+// TestImageChangedDuringPackaging: an original that shrinks between the
+// layout and the writing of the PDF fails Expand with a message naming it.
+func TestImageChangedDuringPackaging(t *testing.T) {
+	fx := &fixture{}
+	it := fx.add(t, "shot.png", evidence.TypePNG, rawPNG(t, 40, 30, 2, 8, func(x, y, c int) uint16 { return uint16(x ^ y) }), "截图", "证明", &evidence.ImageInfo{Width: 40, Height: 30})
+	rep := fx.report()
+	res, err := Render(t.Context(), rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	fx.data[it.Index] = fx.data[it.Index][:60]
+	var buf bytes.Buffer
+	err = res.Expand(&buf, res.Volumes[0].Draft)
+	if err == nil || !strings.Contains(err.Error(), "shot.png") {
+		t.Fatalf("Expand with a shrunk original: %v", err)
+	}
+}
+
+// TestPlaceholderNotForgeable: a stream that carries the marker prefix but
+// not this report's token is left alone.
+func TestPlaceholderNotForgeable(t *testing.T) {
+	fx := &fixture{}
+	fx.add(t, "a.jpg", evidence.TypeJPEG, jpegBytes(t, 20, 10), "照片", "证明", &evidence.ImageInfo{Width: 20, Height: 10})
+	s := newImageSet(fx.items, nil)
+	other := newImageSet(append(fx.items, &evidence.Item{Index: 2, SHA256: strings.Repeat("0", 64)}), nil)
+	s.sources[imageKey(fx.items[0])] = &imageSource{length: 1}
+	forged := fmt.Appendf(nil, "%s%s%%", other.marker, imageKey(fx.items[0]))
+	if _, ok := s.resolve(forged); ok {
+		t.Fatal("a marker with another token was resolved")
+	}
+	genuine := fmt.Appendf(nil, "%s%s%%", s.marker, imageKey(fx.items[0]))
+	if _, ok := s.resolve(genuine); !ok {
+		t.Fatal("the report's own marker was not resolved")
+	}
+}

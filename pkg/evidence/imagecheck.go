@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -359,23 +360,31 @@ func checkJPEG(r *bufio.Reader) (ImageDetail, error) {
 // and returns its code.
 func skipEntropy(r *bufio.Reader) (byte, error) {
 	for {
-		c, err := r.ReadByte()
-		if err != nil {
-			return 0, err
+		// Jump to the next 0xFF in what is buffered (entropy data is most
+		// of a JPEG; scanning it byte by byte was the cost of this check).
+		if r.Buffered() == 0 {
+			if _, err := r.Peek(1); err != nil {
+				return 0, err
+			}
 		}
-		for c == 0xFF {
+		buf, _ := r.Peek(r.Buffered())
+		i := bytes.IndexByte(buf, 0xFF)
+		if i < 0 {
+			r.Discard(len(buf))
+			continue
+		}
+		r.Discard(i + 1)
+		c := byte(0xFF)
+		for c == 0xFF { // fill bytes
+			var err error
 			if c, err = r.ReadByte(); err != nil {
 				return 0, err
 			}
-			switch {
-			case c == 0x00 || (c >= 0xD0 && c <= 0xD7):
-				// stuffed byte or restart marker: still entropy data
-			case c == 0xFF:
-				continue // fill byte
-			default:
-				return c, nil
-			}
 		}
+		if c == 0x00 || (c >= 0xD0 && c <= 0xD7) {
+			continue // stuffed byte or restart marker: still entropy data
+		}
+		return c, nil
 	}
 }
 

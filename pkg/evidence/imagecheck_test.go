@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -241,6 +242,50 @@ func FuzzCheckImage(f *testing.F) {
 				int64(d.Width)*int64(d.Height) > MaxImagePixels {
 				t.Fatalf("accepted dimensions %dx%d", d.Width, d.Height)
 			}
+		}
+	})
+}
+
+// skipEntropyByByte is the plain byte-by-byte scan skipEntropy must agree with.
+func skipEntropyByByte(r *bufio.Reader) (byte, error) {
+	for {
+		c, err := r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		for c == 0xFF {
+			if c, err = r.ReadByte(); err != nil {
+				return 0, err
+			}
+			switch {
+			case c == 0x00 || (c >= 0xD0 && c <= 0xD7):
+			case c == 0xFF:
+				continue
+			default:
+				return c, nil
+			}
+		}
+	}
+}
+
+// FuzzSkipEntropy checks the buffered scan against the byte-by-byte one:
+// same marker, same error, same position afterwards.
+func FuzzSkipEntropy(f *testing.F) {
+	f.Add([]byte{1, 2, 0xFF, 0x00, 3, 0xFF, 0xD3, 4, 0xFF, 0xFF, 0xD9, 7})
+	f.Add(bytes.Repeat([]byte{0xAB}, 5000))
+	f.Add(append(bytes.Repeat([]byte{0x12}, 4095), 0xFF, 0xDA))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a := bufio.NewReaderSize(bytes.NewReader(data), 16)
+		b := bufio.NewReaderSize(bytes.NewReader(data), 16)
+		ma, ea := skipEntropy(a)
+		mb, eb := skipEntropyByByte(b)
+		if ma != mb || (ea == nil) != (eb == nil) {
+			t.Fatalf("skipEntropy = %#x, %v; byte by byte = %#x, %v", ma, ea, mb, eb)
+		}
+		ra, _ := io.ReadAll(a)
+		rb, _ := io.ReadAll(b)
+		if !bytes.Equal(ra, rb) {
+			t.Fatalf("left %d bytes, byte by byte left %d", len(ra), len(rb))
 		}
 	})
 }

@@ -24,7 +24,7 @@ import (
 // rawPNG encodes a non-interlaced PNG by hand (the standard encoder cannot
 // write gray+alpha, nor choose filters): rows of 8- or 16-bit samples,
 // filter type y%5 on row y, so every filter is exercised.
-func rawPNG(t *testing.T, w, h int, ct, depth byte, sample func(x, y, c int) uint16) []byte {
+func rawPNG(t testing.TB, w, h int, ct, depth byte, sample func(x, y, c int) uint16) []byte {
 	t.Helper()
 	channels := map[byte]int{0: 1, 2: 3, 4: 2, 6: 4}[ct]
 	bps := int(depth) / 8
@@ -279,4 +279,34 @@ func TestPlaceholderNotForgeable(t *testing.T) {
 	if _, ok := s.resolve(genuine); !ok {
 		t.Fatal("the report's own marker was not resolved")
 	}
+}
+
+// FuzzPNGImage feeds arbitrary bytes to the two PNG readers of the image
+// path: they must fail cleanly, never panic, and a scanned PNG's spans must
+// lie inside the input.
+func FuzzPNGImage(f *testing.F) {
+	grad := func(x, y, c int) uint16 { return uint16(x*31 + y*7 + c) }
+	f.Add(rawPNG(f, 5, 4, 2, 8, grad))
+	f.Add(rawPNG(f, 5, 4, 6, 8, grad))
+	f.Add(rawPNG(f, 3, 7, 4, 16, grad))
+	f.Add(rawPNG(f, 9, 2, 0, 16, grad))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if src, err := scanPNG(bytes.NewReader(data), []byte("id")); err == nil {
+			for _, sp := range src.spans {
+				if sp.off < 0 || sp.n <= 0 || sp.off+sp.n > int64(len(data)) {
+					t.Fatalf("span %+v outside %d bytes", sp, len(data))
+				}
+			}
+			if !bytes.HasPrefix(src.placeholder, []byte(pngSignature)) {
+				t.Fatal("placeholder is not a PNG")
+			}
+		}
+		var out bytes.Buffer
+		err := flattenPNGRows(bytes.NewReader(data), 1<<16, func(w, h, bpp int) (*rowWriter, error) {
+			return newRowWriter(&out, w, bpp)
+		})
+		if err == nil && out.Len() == 0 {
+			t.Fatal("flattened without output")
+		}
+	})
 }

@@ -71,7 +71,7 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
 	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "document to write: 12315 (投诉书), payment (支付平台投诉), arbitration (仲裁申请书) or merchant (催告函); default from case.yaml")
-	cmd.Flags().Int64Var(&opts.MaxPDF, "max-pdf-size", pack.DefaultMaxPDFSize, "split the PDF into volumes of about this many bytes (0 = never split); bounds memory")
+	cmd.Flags().Int64Var(&opts.MaxPDF, "max-pdf-size", pack.DefaultMaxPDFSize, "split the PDF into volumes of about this many bytes, for upload size limits (0 = never split)")
 	cmd.Flags().BoolVar(&opts.Zip, "zip", false, "also write the bag as OUT_DIR/<case>.zip (one file, deterministic)")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "refuse to build a case whose evidence chain is incomplete (exit 3)")
 	cmd.Flags().BoolVar(&opts.Redact, "redact", false, "mask phone, 身份证 and bank card numbers in the PDF text (originals stay intact)")

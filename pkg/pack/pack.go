@@ -63,9 +63,9 @@ func (o Options) progress(stage string) func(done, total int) {
 	return func(done, total int) { o.Progress(stage, done, total) }
 }
 
-// DefaultMaxPDFSize keeps the PDF library's in-memory document (about 6×
-// the output) small enough for a laptop, and each volume within common
-// upload limits.
+// DefaultMaxPDFSize keeps each volume within common upload limits (the
+// complaint channels publish none; LEGAL.md advises a few MB per file).
+// Memory does not depend on it: image bytes are streamed into the PDF.
 const DefaultMaxPDFSize = 16 << 20
 
 // ReportVolumePath is the bag path of volume n of nvol.

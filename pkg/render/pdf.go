@@ -4,9 +4,11 @@
 //
 // The document is produced in two passes over the same code: a dry pass that
 // only measures (so the index can print every exhibit's page number and the
-// footer the page total), then the real pass. The fpdf output is finally
-// rewritten by pdfnorm.Canonicalize so that the same input always gives the
-// same bytes (see docs/pdf-library.md for the library defects worked around
+// footer the page total), then the real pass, one volume at a time and
+// volumes in parallel. The fpdf output is rewritten by pdfnorm.Canonicalize
+// so that the same input always gives the same bytes, and images reach the
+// file only when a volume is written, streamed by Result.Expand (see
+// images.go and docs/libraries.md for the library defects worked around
 // here).
 package render
 
@@ -84,9 +86,8 @@ type Report struct {
 	Checklist *checklist.Result
 
 	// MaxVolumeBytes splits the exhibits into volumes whose embedded files
-	// add up to at most this many bytes (0 = one volume). fpdf builds a
-	// whole document in memory, so this is what bounds memory on large
-	// cases; it also fits upload forms with size limits.
+	// add up to at most this many bytes (0 = one volume), for upload forms
+	// with size limits.
 	MaxVolumeBytes int64
 	// Scratch is the folder for converted images ("" = the system's
 	// temporary folder); Result.Close removes what Render put there.

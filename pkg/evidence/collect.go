@@ -271,8 +271,11 @@ func unwrapPathError(err error) string {
 // headSize is how much of each file is kept for type detection.
 const headSize = 4096
 
-// copyBufSize is the buffer of the streaming pass.
+// copyBufSize is the buffer of the streaming pass; buffers are reused so
+// that a case of many files makes little garbage.
 const copyBufSize = 256 << 10
+
+var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
 
 // copySink wraps an Options.Copy writer and keeps its first error apart
 // from read errors.
@@ -339,7 +342,9 @@ func ingest(root *os.Root, p string, opts Options) (*Item, error) {
 		_, rerr = dst.Write(head)
 	}
 	if rerr == nil {
-		rest, rerr = io.CopyBuffer(dst, readOnly{f}, make([]byte, copyBufSize))
+		buf := copyBufs.Get().(*[copyBufSize]byte)
+		rest, rerr = io.CopyBuffer(dst, readOnly{f}, buf[:])
+		copyBufs.Put(buf)
 	}
 	if sink != nil {
 		if err := sink.w.Close(); sink.err == nil {

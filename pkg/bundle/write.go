@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
@@ -55,7 +56,12 @@ type BagInfo struct {
 //	… w.AddFile(…) …
 //	dir, err := w.Commit(info)
 //
-// A Writer is not safe for concurrent use.
+// A Writer is not safe for concurrent use, except Stage, which several
+// goroutines may call at once (see Stage).
+//
+// Files are not fsynced one by one as they are written: each one's
+// write-back is started when it is finished, and Commit fsyncs them all, a
+// few at a time, before it fsyncs the folders and renames the bag into place.
 type Writer struct {
 	outDir, name string
 	dest, tmp    string
@@ -67,7 +73,13 @@ type Writer struct {
 	tags    map[string]string // root tag file name → sha256 hex
 	files   map[string]string // folded path → path, for collisions
 	dirs    map[string]string // folded dir → dir
+	written []string          // files written into the staging folder, fsynced by Commit
 	done    bool
+
+	mu       sync.Mutex // guards the fields below, and done and tmp against Stage
+	sealed   bool       // Commit has begun: Stage refuses
+	stageSeq int
+	staged   map[*Staged]struct{} // staged files not yet placed or discarded
 }
 
 // Create starts a bag that Commit will place at outDir/name. It creates
@@ -206,6 +218,9 @@ func (w *Writer) AddTagFile(name string, b []byte) error {
 		lower == "fetch.txt" || strings.HasPrefix(lower, "manifest-") || strings.HasPrefix(lower, "tagmanifest-") {
 		return fmt.Errorf("add tag file %s: %w", name, &PathError{Path: name, Msg: "reserved or not at the bag root", Err: ErrInsecurePath})
 	}
+	if lower == stagedDir {
+		return fmt.Errorf("add tag file %s: %w", name, &PathError{Path: name, Msg: "reserved for the writer's scratch files", Err: ErrInsecurePath})
+	}
 	if err := w.reserve(name); err != nil {
 		return fmt.Errorf("add tag file %s: %w", name, err)
 	}
@@ -225,8 +240,9 @@ func (w *Writer) putTag(name string, b []byte) error {
 	return nil
 }
 
-// writeFile creates bagPath in the staging folder from src, fsyncs it and
-// sets its mode and time. On any error the staged file is removed.
+// writeFile creates bagPath in the staging folder from src, starts its
+// write-back (Commit fsyncs it) and sets its mode and time. On any error the
+// staged file is removed.
 func (w *Writer) writeFile(bagPath string, src io.Reader, want string) (sum string, n int64, err error) {
 	dst := filepath.Join(w.tmp, filepath.FromSlash(bagPath))
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -251,9 +267,7 @@ func (w *Writer) writeFile(bagPath string, src io.Reader, want string) (sum stri
 	if want != "" && sum != want {
 		return "", n, &HashMismatchError{Path: bagPath, Algorithm: "sha256", Want: want, Got: sum}
 	}
-	if err = f.Sync(); err != nil {
-		return "", n, err
-	}
+	startWriteback(f)
 	if err = f.Close(); err != nil {
 		return "", n, err
 	}
@@ -263,6 +277,7 @@ func (w *Writer) writeFile(bagPath string, src io.Reader, want string) (sum stri
 	if err = os.Chtimes(dst, w.modTime, w.modTime); err != nil {
 		return "", n, err
 	}
+	w.written = append(w.written, dst)
 	return sum, n, nil
 }
 
@@ -280,7 +295,8 @@ func (w *Writer) Entries() []Entry {
 // can show it before Commit.
 func (w *Writer) RootHash() string { return EvidenceRootHash(w.Entries()) }
 
-// Commit writes bagit.txt, bag-info.txt, manifest-sha256.txt and, last,
+// Commit drops staged files that were neither placed nor discarded, writes
+// bagit.txt, bag-info.txt, manifest-sha256.txt and, last,
 // tagmanifest-sha256.txt, fsyncs files and folders, and renames the staging
 // folder to outDir/name, replacing an existing bundle only if Options.Replace
 // was set (the old one is moved aside first and removed after). It returns
@@ -299,6 +315,9 @@ func (w *Writer) Commit(info BagInfo) (string, error) {
 }
 
 func (w *Writer) commit(info BagInfo) (string, error) {
+	if err := w.dropStaged(); err != nil {
+		return "", err
+	}
 	bagInfo, err := w.bagInfo(info)
 	if err != nil {
 		return "", err
@@ -316,14 +335,19 @@ func (w *Writer) commit(info BagInfo) (string, error) {
 	if _, _, err := w.writeFile("tagmanifest-sha256.txt", bytes.NewReader(tm), ""); err != nil {
 		return "", fmt.Errorf("write tagmanifest-sha256.txt: %w", err)
 	}
+	if err := w.syncFiles(); err != nil {
+		return "", err
+	}
 	if err := w.finishDirs(); err != nil {
 		return "", err
 	}
 	if err := w.rename(); err != nil {
 		return "", err
 	}
+	w.mu.Lock()
 	w.tmp = "" // renamed: nothing left to clean up
 	w.done = true
+	w.mu.Unlock()
 	return w.dest, nil
 }
 
@@ -437,9 +461,13 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// Abort removes the staging folder. It is safe to call at any time, also
-// after Commit (then it does nothing); use it with defer.
+// Abort removes the staging folder, staged files included. It is safe to
+// call at any time, also after Commit (then it does nothing); use it with
+// defer.
 func (w *Writer) Abort() {
+	w.seal()
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	if w.tmp != "" {
 		os.RemoveAll(w.tmp)
 		w.tmp = ""

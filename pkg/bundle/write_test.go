@@ -382,34 +382,44 @@ func TestCommitReplace(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	a := writeBag(t, t.TempDir(), "case", Options{ModTime: packTime})
 	b := writeBag(t, t.TempDir(), "case", Options{ModTime: packTime})
-	snap := func(root string) map[string]string {
-		m := map[string]string{}
-		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			fi, err := d.Info()
-			if err != nil {
-				return err
-			}
-			v := fi.Mode().String() + " " + fi.ModTime().UTC().Format(time.RFC3339Nano)
-			if !d.IsDir() {
-				data, err := os.ReadFile(p)
-				if err != nil {
-					return err
-				}
-				v += " " + sha(data)
-			}
-			m[rel] = v
-			return nil
-		})
+	sameTree(t, a, b)
+}
+
+// snapTree maps every path under root to its mode, time and content hash.
+func snapTree(t *testing.T, root string) map[string]string {
+	t.Helper()
+	m := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		return m
+		rel, _ := filepath.Rel(root, p)
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		v := fi.Mode().String() + " " + fi.ModTime().UTC().Format(time.RFC3339Nano)
+		if !d.IsDir() {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			v += " " + sha(data)
+		}
+		m[rel] = v
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	sa, sb := snap(a), snap(b)
+	return m
+}
+
+// sameTree fails unless the trees a and b hold the same paths with the same
+// modes, times and contents.
+func sameTree(t *testing.T, a, b string) {
+	t.Helper()
+	sa, sb := snapTree(t, a), snapTree(t, b)
 	if len(sa) != len(sb) || len(sa) < 10 {
 		t.Fatalf("trees differ in size: %d vs %d", len(sa), len(sb))
 	}
@@ -478,7 +488,7 @@ func TestPathRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Abort()
-	for _, name := range []string{"bagit.txt", "bag-info.txt", "Manifest-sha256.txt", "tagmanifest-md5.txt", "fetch.txt", "data", "sub/x.txt", "../x"} {
+	for _, name := range []string{"bagit.txt", "bag-info.txt", "Manifest-sha256.txt", "tagmanifest-md5.txt", "fetch.txt", "data", ".staged", ".Staged", "sub/x.txt", "../x"} {
 		if err := w.AddTagFile(name, nil); !errors.Is(err, ErrInsecurePath) {
 			t.Errorf("AddTagFile(%q) = %v, want ErrInsecurePath", name, err)
 		}

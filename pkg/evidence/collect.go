@@ -50,6 +50,15 @@ type Options struct {
 	// Progress, if set, is called after each file is hashed with the number
 	// done and the total. It may be called from several goroutines.
 	Progress func(done, total int)
+	// Copy, if set, is called for each file about to be read, with its
+	// slash-separated path relative to the case folder, and every byte of
+	// the pass that hashes the file is also written to the writer it
+	// returns, which is closed right after that pass — also when reading
+	// failed, in which case the Item has no SHA256 and the copy is
+	// incomplete. A copy that fails (Copy, Write or Close returns an error)
+	// fails Collect: a file must not go missing from the copies because the
+	// destination is full. Copy is called from several goroutines at once.
+	Copy func(p string) (io.WriteCloser, error)
 }
 
 // Skipped is a path found in the case folder that is not carried as
@@ -71,7 +80,8 @@ type Result struct {
 // ingests every regular file: type by content, SHA-256 while streaming, and
 // every time known about it with its source. Items are numbered in walk
 // order. Errors about one file become warnings on that file; Collect returns
-// an error only when the folder itself cannot be read or ctx is cancelled.
+// an error only when the folder itself cannot be read, a copy (Options.Copy)
+// fails, or ctx is cancelled.
 func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -158,6 +168,11 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	// A failed copy stops the feeding like a cancellation does.
+	feedCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var copyErr error
+	var copyOnce sync.Once
 	var wg sync.WaitGroup
 	var hashed atomic.Int64
 	next := make(chan int)
@@ -166,7 +181,12 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				items[i] = ingest(root, paths[i], opts)
+				it, err := ingest(root, paths[i], opts)
+				if err != nil {
+					copyOnce.Do(func() { copyErr = err; stop() })
+					continue
+				}
+				items[i] = it
 				if opts.Progress != nil {
 					opts.Progress(int(hashed.Add(1)), len(paths))
 				}
@@ -177,7 +197,7 @@ feed:
 	for i := range paths {
 		select {
 		case next <- i:
-		case <-ctx.Done():
+		case <-feedCtx.Done():
 			break feed
 		}
 	}
@@ -185,6 +205,9 @@ feed:
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if copyErr != nil {
+		return nil, fmt.Errorf("collect %s: %w", dir, copyErr)
 	}
 	for i, it := range items {
 		it.Index = i + 1
@@ -215,7 +238,10 @@ func InspectFile(ctx context.Context, file string, opts Options) (*Item, error) 
 		return nil, fmt.Errorf("inspect %s: %w", file, err)
 	}
 	defer root.Close()
-	it := ingest(root, filepath.Base(abs), opts)
+	it, err := ingest(root, filepath.Base(abs), opts)
+	if err != nil {
+		return nil, fmt.Errorf("inspect %s: %w", file, err)
+	}
 	it.Index = 1
 	return it, nil
 }
@@ -245,8 +271,36 @@ func unwrapPathError(err error) string {
 // headSize is how much of each file is kept for type detection.
 const headSize = 4096
 
-// ingest reads one file: it never fails, problems become warnings.
-func ingest(root *os.Root, p string, opts Options) *Item {
+// copyBufSize is the buffer of the streaming pass; buffers are reused so
+// that a case of many files makes little garbage.
+const copyBufSize = 256 << 10
+
+var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
+
+// copySink wraps an Options.Copy writer and keeps its first error apart
+// from read errors.
+type copySink struct {
+	w   io.WriteCloser
+	err error
+}
+
+func (c *copySink) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil && c.err == nil {
+		c.err = err
+	}
+	return n, err
+}
+
+// readOnly hides *os.File's WriterTo so that io.CopyBuffer uses the buffer.
+type readOnly struct{ io.Reader }
+
+// ingest reads one file. Problems with the file become warnings; the error
+// is only for a failed copy (Options.Copy).
+func ingest(root *os.Root, p string, opts Options) (*Item, error) {
 	it := &Item{Path: p, Type: TypeOther, MediaType: "application/octet-stream"}
 	warn := func(code, msg, zh string) {
 		it.Warnings = append(it.Warnings, Warning{Code: code, Path: p, Msg: msg, Zh: zh})
@@ -254,30 +308,55 @@ func ingest(root *os.Root, p string, opts Options) *Item {
 	f, err := root.Open(filepath.FromSlash(p))
 	if err != nil {
 		warn("unreadable", "cannot be opened: "+unwrapPathError(err), "无法打开："+unwrapPathError(err))
-		return it
+		return it, nil
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
 		warn("unreadable", "not a regular file", "不是普通文件")
-		return it
+		return it, nil
 	}
 	it.ModTime = st.ModTime()
 
-	// One streaming pass: keep the head for detection, hash everything.
+	// One streaming pass: keep the head for detection, hash everything and
+	// copy it to the sink if there is one.
 	h := sha256.New()
-	head := make([]byte, headSize)
-	n, err := io.ReadFull(f, head)
-	head = head[:n]
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		warn("unreadable", "read failed: "+err.Error(), "读取失败："+err.Error())
-		return it
+	var dst io.Writer = h
+	var sink *copySink
+	if opts.Copy != nil {
+		wc, err := opts.Copy(p)
+		if err != nil {
+			return nil, fmt.Errorf("copy %s: %w", p, err)
+		}
+		sink = &copySink{w: wc}
+		dst = io.MultiWriter(h, sink)
 	}
-	h.Write(head)
-	rest, err := io.Copy(h, f)
-	if err != nil {
-		warn("unreadable", "read failed: "+err.Error(), "读取失败："+err.Error())
-		return it
+	head := make([]byte, headSize)
+	n, rerr := io.ReadFull(f, head)
+	head = head[:n]
+	if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+		rerr = nil
+	}
+	var rest int64
+	if rerr == nil {
+		_, rerr = dst.Write(head)
+	}
+	if rerr == nil {
+		buf := copyBufs.Get().(*[copyBufSize]byte)
+		rest, rerr = io.CopyBuffer(dst, readOnly{f}, buf[:])
+		copyBufs.Put(buf)
+	}
+	if sink != nil {
+		if err := sink.w.Close(); sink.err == nil {
+			sink.err = err
+		}
+		if sink.err != nil {
+			return nil, fmt.Errorf("copy %s: %w", p, sink.err)
+		}
+	}
+	if rerr != nil {
+		warn("unreadable", "read failed: "+rerr.Error(), "读取失败："+rerr.Error())
+		return it, nil
 	}
 	it.Size = int64(n) + rest
 	it.SHA256 = hex.EncodeToString(h.Sum(nil))
@@ -311,7 +390,7 @@ func ingest(root *os.Root, p string, opts Options) *Item {
 	if !opts.Packaging.IsZero() {
 		it.Times = append(it.Times, TimeRecord{Time: opts.Packaging, Source: SourcePackaging, Detail: opts.PackagingDetail, Note: "本机时钟，未经第三方验证"})
 	}
-	return it
+	return it, nil
 }
 
 // inspectImage checks the image structure and reads its EXIF. f is rewound

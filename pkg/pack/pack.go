@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/evipack/evipack/pkg/bundle"
@@ -111,14 +112,29 @@ func Load(ctx context.Context, caseDir string, opts Options) (*casefile.Case, *e
 	if err != nil {
 		return nil, nil, err
 	}
-	c := casefile.New()
+	c, err := loadCase(abs)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := collect(ctx, abs, c, opts, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, res, nil
+}
+
+// loadCase reads case.yaml of the case folder abs, if there is one.
+func loadCase(abs string) (*casefile.Case, error) {
 	yamlPath := filepath.Join(abs, evidence.CaseFileName)
 	if st, err := os.Lstat(yamlPath); err == nil && st.Mode().IsRegular() {
-		c, err = casefile.LoadFile(yamlPath)
-		if err != nil {
-			return nil, nil, err
-		}
+		return casefile.LoadFile(yamlPath)
 	}
+	return casefile.New(), nil
+}
+
+// collect ingests the evidence of the case folder abs and numbers, names
+// and describes the items (see Load). copyFn is evidence.Options.Copy.
+func collect(ctx context.Context, abs string, c *casefile.Case, opts Options, copyFn func(p string) (io.WriteCloser, error)) (*evidence.Result, error) {
 	var exclude []string
 	if opts.OutDir != "" {
 		if out, err := filepath.Abs(opts.OutDir); err == nil {
@@ -131,9 +147,10 @@ func Load(ctx context.Context, caseDir string, opts Options) (*casefile.Case, *e
 		PackagingDetail: packagingDetail(opts.PackagingSource),
 		Jobs:            opts.Jobs,
 		Progress:        opts.progress("hash"),
+		Copy:            copyFn,
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Files that could not be read at all cannot be carried; they are
 	// reported as skipped, never silently dropped.
@@ -164,7 +181,54 @@ func Load(ctx context.Context, caseDir string, opts Options) (*casefile.Case, *e
 			it.Proves = note.Proves
 		}
 	}
-	return c, res, nil
+	return res, nil
+}
+
+// stager keeps the copies evidence.Collect makes into the bundle's staging
+// folder, by case path, until Build places them at their bag paths.
+type stager struct {
+	w      *bundle.Writer
+	mu     sync.Mutex
+	staged map[string]*bundle.Staged
+}
+
+// copy is the evidence.Options.Copy of Build. It is called from several
+// goroutines.
+func (s *stager) copy(p string) (io.WriteCloser, error) {
+	st, err := s.w.Stage()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old := s.staged[p]; old != nil {
+		s.w.Discard(old)
+	}
+	s.staged[p] = st
+	return st, nil
+}
+
+// place moves the copy of every item to its bag path, checking that it holds
+// the bytes that were hashed, and discards the copies of files that were
+// not kept (unreadable ones, whose copies are incomplete).
+func (s *stager) place(items []*evidence.Item) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, it := range items {
+		st := s.staged[it.Path]
+		if st == nil {
+			return fmt.Errorf("%s: %s was not copied", it.Path, it.BagPath)
+		}
+		delete(s.staged, it.Path)
+		if err := s.w.Place(st, it.BagPath, it.SHA256); err != nil {
+			return fmt.Errorf("%s: %w", it.Path, err)
+		}
+	}
+	for p, st := range s.staged {
+		s.w.Discard(st)
+		delete(s.staged, p)
+	}
+	return nil
 }
 
 func packagingDetail(src string) string {
@@ -182,8 +246,32 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 	name := filepath.Base(abs)
-	c, res, err := Load(ctx, abs, opts)
+	// A case.yaml with mistakes or a folder that is not there is reported
+	// before anything is created in the output folder.
+	c, err := loadCase(abs)
 	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if st, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("build %s: collect %s: %w", caseDir, abs, err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("build %s: collect %s: not a folder", caseDir, abs)
+	}
+	// The bundle is started before the evidence is read: each file is
+	// copied into the staging folder in the same pass that hashes it, and
+	// the report is rendered from those copies, so every input byte is read
+	// once and the PDF shows exactly the bytes that were hashed.
+	w, err := bundle.Create(opts.OutDir, name, bundle.Options{ModTime: opts.Packaging, Replace: true})
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	defer w.Abort()
+	stage := &stager{w: w, staged: map[string]*bundle.Staged{}}
+	res, err := collect(ctx, abs, c, opts, stage.copy)
+	if err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
+	if err := stage.place(res.Items); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 	root, err := os.OpenRoot(abs)
@@ -216,14 +304,14 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 
+	// The renderer reads the copies in the bag, not the originals.
 	open := func(it *evidence.Item) (io.ReadCloser, error) {
-		return root.Open(filepath.FromSlash(it.Path))
+		p := w.PathOf(it.BagPath)
+		if p == "" {
+			return nil, fmt.Errorf("%s is not in the bundle", it.BagPath)
+		}
+		return os.Open(p)
 	}
-	w, err := bundle.Create(opts.OutDir, name, bundle.Options{ModTime: opts.Packaging, Replace: true})
-	if err != nil {
-		return nil, fmt.Errorf("build %s: %w", caseDir, err)
-	}
-	defer w.Abort()
 
 	// Converted images go to a scratch folder beside the output (the
 	// staging folder is on the same file system, and it is removed with
@@ -267,19 +355,8 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		it.Warnings = append(it.Warnings, rres.Warnings[it.Index]...)
 	}
 
-	for _, it := range res.Items {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		f, err := open(it)
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %s: %w", caseDir, it.Path, err)
-		}
-		err = w.AddFile(it.BagPath, f, it.SHA256)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %s: %w", caseDir, it.Path, err)
-		}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if rc, err := root.Open(evidence.CaseFileName); err == nil {
 		err = w.AddFile(CaseCopyPath, rc, "")

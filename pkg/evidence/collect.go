@@ -58,6 +58,9 @@ type Options struct {
 	// incomplete. A copy that fails (Copy, Write or Close returns an error)
 	// fails Collect: a file must not go missing from the copies because the
 	// destination is full. Copy is called from several goroutines at once.
+	// A writer that hashes what it receives itself — one with a
+	// "Sum() string" method giving the hex SHA-256 after Close — saves the
+	// second hash: Collect takes the file's SHA256 from it.
 	Copy func(p string) (io.WriteCloser, error)
 }
 
@@ -282,6 +285,13 @@ var copyBufs = sync.Pool{New: func() any { return new([copyBufSize]byte) }}
 type copySink struct {
 	w   io.WriteCloser
 	err error
+	sum func() string // the writer's own SHA-256, if it hashes
+}
+
+// hashingSink is a copy writer that hashes what it receives.
+type hashingSink interface {
+	io.WriteCloser
+	Sum() string
 }
 
 func (c *copySink) Write(b []byte) (int, error) {
@@ -330,6 +340,10 @@ func ingest(root *os.Root, p string, opts Options) (*Item, error) {
 		}
 		sink = &copySink{w: wc}
 		dst = io.MultiWriter(h, sink)
+		if hs, ok := wc.(hashingSink); ok {
+			sink.sum = hs.Sum
+			dst = sink
+		}
 	}
 	head := make([]byte, headSize)
 	n, rerr := io.ReadFull(f, head)
@@ -359,7 +373,11 @@ func ingest(root *os.Root, p string, opts Options) (*Item, error) {
 		return it, nil
 	}
 	it.Size = int64(n) + rest
-	it.SHA256 = hex.EncodeToString(h.Sum(nil))
+	if sink != nil && sink.sum != nil {
+		it.SHA256 = sink.sum()
+	} else {
+		it.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
 
 	it.Type, it.MediaType = Detect(head)
 	if it.Type == TypeOther || it.Type == TypeText {

@@ -163,3 +163,46 @@ func TestCollectCopyFails(t *testing.T) {
 		})
 	}
 }
+
+// sumSink is a copy writer that hashes itself; it reports a hash of its
+// own making so the test can tell whose hash Collect recorded.
+type sumSink struct {
+	buf    bytes.Buffer
+	closed bool
+}
+
+func (s *sumSink) Write(b []byte) (int, error) { return s.buf.Write(b) }
+func (s *sumSink) Close() error                { s.closed = true; return nil }
+func (s *sumSink) Sum() string {
+	sum := sha256.Sum256(append([]byte("sink:"), s.buf.Bytes()...))
+	return hex.EncodeToString(sum[:])
+}
+
+// TestCollectCopyHashingSink: a copy writer with its own Sum is trusted for
+// the file's SHA-256 (the bytes are hashed once), and it still receives
+// every byte.
+func TestCollectCopyHashingSink(t *testing.T) {
+	dir := t.TempDir()
+	data := bytes.Repeat([]byte("证据内容 0123456789\n"), 40000) // larger than the head and one buffer
+	if err := os.WriteFile(filepath.Join(dir, "a.txt"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	sinks := map[string]*sumSink{}
+	res, err := Collect(context.Background(), dir, Options{Copy: func(p string) (io.WriteCloser, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		sinks[p] = &sumSink{}
+		return sinks[p], nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sinks["a.txt"]
+	if s == nil || !s.closed || !bytes.Equal(s.buf.Bytes(), data) {
+		t.Fatal("the sink did not receive the whole file and a Close")
+	}
+	if len(res.Items) != 1 || res.Items[0].SHA256 != s.Sum() {
+		t.Fatalf("SHA256 %q, want the sink's %q", res.Items[0].SHA256, s.Sum())
+	}
+}

@@ -4,6 +4,7 @@
 package pack
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -385,18 +387,13 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	// The PDF carries the manifest and the guide, so a lone PDF still
 	// says which originals it stands for (evipack verify FILE.pdf).
 	// Each volume's draft gets them attached and is then written into the
-	// bag with the images' bytes streamed in.
-	for i, vol := range rres.Volumes {
-		draft, err := render.Attach(vol.Draft, []pdfnorm.File{
-			{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
-			{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("build %s: %w", caseDir, err)
-		}
-		if err := addExpanded(w, m.Report.Volumes[i].Path, rres, draft); err != nil {
-			return nil, fmt.Errorf("build %s: %w", caseDir, err)
-		}
+	// bag with the images' bytes streamed in, GOMAXPROCS volumes at a time.
+	attach := []pdfnorm.File{
+		{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
+		{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
+	}
+	if err := writeVolumes(ctx, w, rres, m.Report.Volumes, attach); err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 	for _, f := range docs.texts {
 		if err := w.AddBytes(f.path, f.data); err != nil {
@@ -426,22 +423,73 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	return out, nil
 }
 
-// addExpanded writes a volume into the bag at bagPath, the images' bytes
-// streamed in from their files.
-func addExpanded(w *bundle.Writer, bagPath string, rres *render.Result, draft []byte) error {
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		err := rres.Expand(pw, draft)
-		pw.CloseWithError(err)
-		done <- err
-	}()
-	err := w.AddFile(bagPath, pr, "")
-	pr.CloseWithError(errors.New("the bag file was not written"))
-	if eerr := <-done; eerr != nil {
-		return eerr
+// writeVolumes attaches files to every volume's draft and writes it, with
+// its images streamed in, into the bag. Volumes are written in parallel
+// into staged files and placed in order.
+func writeVolumes(ctx context.Context, w *bundle.Writer, rres *render.Result, vols []VolumeInfo, attach []pdfnorm.File) error {
+	staged := make([]*bundle.Staged, len(rres.Volumes))
+	errs := make([]error, len(rres.Volumes))
+	next := make(chan int, len(rres.Volumes))
+	for i := range rres.Volumes {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rres.Volumes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if ctx.Err() != nil {
+					errs[i] = ctx.Err()
+					continue
+				}
+				staged[i], errs[i] = writeVolume(w, rres, &rres.Volumes[i], attach)
+			}
+		}()
+	}
+	wg.Wait()
+	var err error
+	for i := range staged {
+		if err == nil && errs[i] != nil {
+			err = fmt.Errorf("%s: %w", vols[i].Path, errs[i])
+		}
+		if err != nil {
+			if staged[i] != nil {
+				w.Discard(staged[i])
+			}
+			continue
+		}
+		if err = w.Place(staged[i], vols[i].Path, ""); err != nil {
+			err = fmt.Errorf("%s: %w", vols[i].Path, err)
+		}
 	}
 	return err
+}
+
+func writeVolume(w *bundle.Writer, rres *render.Result, vol *render.Volume, attach []pdfnorm.File) (*bundle.Staged, error) {
+	draft, err := render.Attach(vol.Draft, attach)
+	if err != nil {
+		return nil, err
+	}
+	vol.Draft = nil // no longer needed; volumes can be many
+	st, err := w.Stage()
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(st, 1<<20)
+	err = rres.Expand(bw, draft)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		w.Discard(st)
+		return nil, err
+	}
+	return st, nil
 }
 
 // criteria are what a payment row must match to concern the case: the

@@ -110,10 +110,9 @@ func isImageExhibit(it *evidence.Item) bool {
 	return false
 }
 
-// prepare readies every image exhibit with GOMAXPROCS workers. An image
-// that cannot be prepared gets an "image-embed" warning and is shown as a
-// card.
-func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch string, pl *plan) error {
+// prepare readies every image exhibit with GOMAXPROCS workers and returns
+// why images could not be prepared, by imageKey; see warnFailed.
+func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch string) (map[string]string, error) {
 	var todo []*evidence.Item
 	for _, it := range items {
 		if !isImageExhibit(it) {
@@ -125,7 +124,7 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 		}
 	}
 	if len(todo) == 0 {
-		return nil
+		return nil, nil
 	}
 	var (
 		mu       sync.Mutex
@@ -169,15 +168,23 @@ feed:
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
+	return failures, nil
+}
+
+// warnFailed gives every image exhibit that could not be prepared an
+// "image-embed" warning (it is shown as a card) and returns how many.
+func warnFailed(items []*evidence.Item, failures map[string]string, pl *plan) int {
+	n := 0
 	for _, it := range items {
 		if why, failed := failures[imageKey(it)]; failed && isImageExhibit(it) {
 			pl.warn(it, "image-embed", "image cannot be embedded in the PDF: "+why,
 				"图片无法嵌入 PDF（"+why+"），原件已保存在证据包中")
+			n++
 		}
 	}
-	return nil
+	return n
 }
 
 func (s *imageSet) prepareOne(it *evidence.Item, scratchDir func() (string, error), pixels *weighted) (*imageSource, error) {

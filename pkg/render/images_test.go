@@ -310,3 +310,30 @@ func FuzzPNGImage(f *testing.F) {
 		}
 	})
 }
+
+// TestBrokenImageBecomesCard: an image that cannot be prepared is shown as
+// a metadata card with an image-embed warning, and the page numbers (from
+// the measuring pass, which ran while images were prepared) still match
+// the document.
+func TestBrokenImageBecomesCard(t *testing.T) {
+	fx := &fixture{}
+	good := rawPNG(t, 40, 300, 2, 8, func(x, y, c int) uint16 { return uint16(x + y) }) // a long screenshot: several pages
+	broken := bytes.Clone(good)[:60]                                                   // IHDR, then the data is cut off
+	fx.add(t, "broken.png", evidence.TypePNG, broken, "坏截图", "证明", &evidence.ImageInfo{Width: 40, Height: 3000})
+	fx.add(t, "good.png", evidence.TypePNG, good, "好截图", "证明", &evidence.ImageInfo{Width: 40, Height: 300})
+	pdf, res := render(t, fx.report())
+	ws := res.Warnings[1]
+	if len(ws) != 1 || ws[0].Code != "image-embed" || !strings.Contains(ws[0].Zh, "图片无法嵌入") {
+		t.Fatalf("warnings of the broken image: %+v", ws)
+	}
+	if len(res.Warnings[2]) != 0 {
+		t.Fatalf("the good image got warnings: %+v", res.Warnings[2])
+	}
+	text := pdftext(t, pdf)
+	if got := strings.Count(text, "\f"); got != res.Pages {
+		t.Errorf("the document has %d pages, the measuring pass counted %d", got, res.Pages)
+	}
+	if !strings.Contains(squash(text), fmt.Sprintf("共%d页", res.Pages)) {
+		t.Error("the footer's page total is wrong")
+	}
+}

@@ -178,14 +178,32 @@ func Render(ctx context.Context, rep *Report) (res *Result, err error) {
 	}()
 	plan := &plan{exhibitPage: map[int]int{}, warnings: map[int][]evidence.Warning{}, imports: map[int]*pdfImport{}, images: images}
 	plan.volumes = partition(rep.Items, rep.MaxVolumeBytes)
-	if err := images.prepare(ctx, rep.Items, rep.Scratch, plan); err != nil {
+	// Images are prepared while the measuring pass runs over the whole
+	// document; an image that cannot be shown changes the layout, so the
+	// measuring pass is repeated then. A failure that only the real pass
+	// finds (an image fpdf rejects) also changes the layout, so the real
+	// pass is repeated until stable.
+	type prepared struct {
+		failures map[string]string
+		err      error
+	}
+	prep := make(chan prepared, 1)
+	go func() {
+		f, err := images.prepare(ctx, rep.Items, rep.Scratch)
+		prep <- prepared{f, err}
+	}()
+	_, err = run(ctx, rep, fonts, plan, true, nil, nil)
+	p := <-prep
+	if err != nil {
 		return nil, err
 	}
-	// The measuring pass runs over the whole document. A failure that only
-	// the real pass finds (an image fpdf rejects) changes the layout, so the
-	// real pass is repeated until stable.
-	if _, err := run(ctx, rep, fonts, plan, true, nil, nil); err != nil {
-		return nil, err
+	if p.err != nil {
+		return nil, p.err
+	}
+	if warnFailed(rep.Items, p.failures, plan) > 0 {
+		if _, err := run(ctx, rep, fonts, plan, true, nil, nil); err != nil {
+			return nil, err
+		}
 	}
 	for attempt := 0; ; attempt++ {
 		before := plan.warningCount()

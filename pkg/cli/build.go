@@ -112,6 +112,9 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	if jobs <= 0 {
 		jobs = runtime.GOMAXPROCS(0)
 	}
+	// Each case is built with parallel workers too; cases running at once
+	// share the CPUs out, so --jobs 1 still uses every core.
+	perCase := max(1, runtime.GOMAXPROCS(0)/min(jobs, max(len(groups), 1)))
 	var (
 		mu     sync.Mutex
 		failed int
@@ -170,8 +173,8 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 							progress = prog.update(filepath.Base(dir))
 						}
 						out, err = pack.Build(ctx, dir, pack.Options{
-							Progress: progress,
-							OutDir:   opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
+							Progress: progress, Jobs: perCase,
+							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
 							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict, MaxPDFSize: maxPDF(opts.MaxPDF),
 						})
 					}

@@ -43,7 +43,10 @@ type Options struct {
 	// PackagingSource says where Packaging came from: "SOURCE_DATE_EPOCH" or "clock".
 	PackagingSource string
 	Version         string
-	Jobs            int
+	// Jobs bounds the files ingested, images converted and volumes laid
+	// out or written at once (0 = number of CPUs). A batch of cases built
+	// in parallel shares the CPUs out among them.
+	Jobs int
 	// Redact masks phone, 身份证 and bank card numbers in the PDF's text.
 	Redact bool
 	// Target overrides case.yaml's target: 12315, payment, arbitration or
@@ -346,6 +349,7 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		Checklist:     check,
 
 		MaxVolumeBytes: maxVol,
+		Jobs:           opts.Jobs,
 		Scratch:        opts.OutDir,
 		Progress:       opts.progress("render"),
 	})
@@ -387,12 +391,12 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	// The PDF carries the manifest and the guide, so a lone PDF still
 	// says which originals it stands for (evipack verify FILE.pdf).
 	// Each volume's draft gets them attached and is then written into the
-	// bag with the images' bytes streamed in, GOMAXPROCS volumes at a time.
+	// bag with the images' bytes streamed in, opts.Jobs volumes at a time.
 	attach := []pdfnorm.File{
 		{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
 		{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
 	}
-	if err := writeVolumes(ctx, w, rres, m.Report.Volumes, attach); err != nil {
+	if err := writeVolumes(ctx, w, rres, m.Report.Volumes, attach, opts.Jobs); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 	for _, f := range docs.texts {
@@ -426,7 +430,10 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 // writeVolumes attaches files to every volume's draft and writes it, with
 // its images streamed in, into the bag. Volumes are written in parallel
 // into staged files and placed in order.
-func writeVolumes(ctx context.Context, w *bundle.Writer, rres *render.Result, vols []VolumeInfo, attach []pdfnorm.File) error {
+func writeVolumes(ctx context.Context, w *bundle.Writer, rres *render.Result, vols []VolumeInfo, attach []pdfnorm.File, jobs int) error {
+	if jobs <= 0 {
+		jobs = runtime.GOMAXPROCS(0)
+	}
 	staged := make([]*bundle.Staged, len(rres.Volumes))
 	errs := make([]error, len(rres.Volumes))
 	next := make(chan int, len(rres.Volumes))
@@ -435,7 +442,7 @@ func writeVolumes(ctx context.Context, w *bundle.Writer, rres *render.Result, vo
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rres.Volumes)) {
+	for range min(jobs, len(rres.Volumes)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -18,7 +18,6 @@ import (
 	"image/png"
 	"io"
 	"os"
-	"runtime"
 	"strconv"
 	"sync"
 
@@ -110,9 +109,9 @@ func isImageExhibit(it *evidence.Item) bool {
 	return false
 }
 
-// prepare readies every image exhibit with GOMAXPROCS workers and returns
+// prepare readies every image exhibit with jobs workers and returns
 // why images could not be prepared, by imageKey; see warnFailed.
-func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch string) (map[string]string, error) {
+func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch string, jobs int) (map[string]string, error) {
 	var todo []*evidence.Item
 	for _, it := range items {
 		if !isImageExhibit(it) {
@@ -141,7 +140,7 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 		})
 		return s.dir, dirErr
 	}
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+	for range min(max(jobs, 1), len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

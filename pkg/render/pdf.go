@@ -89,12 +89,22 @@ type Report struct {
 	// add up to at most this many bytes (0 = one volume), for upload forms
 	// with size limits.
 	MaxVolumeBytes int64
+	// Jobs bounds the images converted and the volumes laid out at once
+	// (0 = number of CPUs).
+	Jobs int
 	// Scratch is the folder for converted images ("" = the system's
 	// temporary folder); Result.Close removes what Render put there.
 	Scratch string
 	// Progress, if set, is called after each exhibit of the final pass is
 	// laid out, with the number done and the total.
 	Progress func(done, total int)
+}
+
+func (rep *Report) jobs() int {
+	if rep.Jobs > 0 {
+		return rep.Jobs
+	}
+	return runtime.GOMAXPROCS(0)
 }
 
 // Volume is one PDF file of a report split into volumes. Page numbers run
@@ -189,7 +199,7 @@ func Render(ctx context.Context, rep *Report) (res *Result, err error) {
 	}
 	prep := make(chan prepared, 1)
 	go func() {
-		f, err := images.prepare(ctx, rep.Items, rep.Scratch)
+		f, err := images.prepare(ctx, rep.Items, rep.Scratch, rep.jobs())
 		prep <- prepared{f, err}
 	}()
 	_, err = run(ctx, rep, fonts, plan, true, nil, nil)
@@ -220,7 +230,7 @@ func Render(ctx context.Context, rep *Report) (res *Result, err error) {
 	}
 }
 
-// layoutVolumes lays out every volume, GOMAXPROCS at a time, and merges
+// layoutVolumes lays out every volume, rep.Jobs at a time, and merges
 // what each learnt about its own exhibits into the plan in volume order.
 func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) error {
 	n := len(pl.volumes)
@@ -235,7 +245,7 @@ func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) e
 		next <- i
 	}
 	close(next)
-	for range min(runtime.GOMAXPROCS(0), n) {
+	for range min(rep.jobs(), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -433,7 +433,7 @@ func (d *doc) write(out io.Writer, resolve func(stream []byte) (External, bool))
 
 // External supplies the bytes of a stream that is not held in memory.
 type External struct {
-	Length int64                  // exact number of bytes WriteTo writes
+	Length  int64                 // exact number of bytes WriteTo writes
 	WriteTo func(io.Writer) error // writes the stream's bytes
 }
 

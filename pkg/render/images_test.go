@@ -318,7 +318,7 @@ func FuzzPNGImage(f *testing.F) {
 func TestBrokenImageBecomesCard(t *testing.T) {
 	fx := &fixture{}
 	good := rawPNG(t, 40, 300, 2, 8, func(x, y, c int) uint16 { return uint16(x + y) }) // a long screenshot: several pages
-	broken := bytes.Clone(good)[:60]                                                   // IHDR, then the data is cut off
+	broken := bytes.Clone(good)[:60]                                                    // IHDR, then the data is cut off
 	fx.add(t, "broken.png", evidence.TypePNG, broken, "坏截图", "证明", &evidence.ImageInfo{Width: 40, Height: 3000})
 	fx.add(t, "good.png", evidence.TypePNG, good, "好截图", "证明", &evidence.ImageInfo{Width: 40, Height: 300})
 	pdf, res := render(t, fx.report())

@@ -46,26 +46,97 @@ func (rw *rowWriter) write(row []byte) error {
 
 func (rw *rowWriter) close() error { return rw.zw.Close() }
 
-// idatReader yields the concatenated IDAT data of a PNG whose chunk
-// stream is positioned just after the signature.
-type idatReader struct {
-	br        *bufio.Reader
-	remaining int64
-	started   bool
-	done      bool
-	ihdr      []byte
+// pngChunks walks the chunks of a PNG: the one chunk reader of the image
+// path (scanPNG records where IDAT data lies, idatReader streams it).
+type pngChunks struct {
+	br      *bufio.Reader
+	pos     int64 // offset in the file of the next byte br yields
+	rest    int64 // bytes of the current chunk's data not yet read
+	inChunk bool
 }
 
-func (r *idatReader) next() error {
-	var hdr [8]byte
-	for {
-		if _, err := io.ReadFull(r.br, hdr[:]); err != nil {
-			return errors.New("truncated")
+// newPNGChunks checks the signature.
+func newPNGChunks(r io.Reader, bufSize int) (*pngChunks, error) {
+	br := bufio.NewReaderSize(r, bufSize)
+	var sig [8]byte
+	if _, err := io.ReadFull(br, sig[:]); err != nil || string(sig[:]) != pngSignature {
+		return nil, errors.New("bad signature")
+	}
+	return &pngChunks{br: br, pos: 8}, nil
+}
+
+func (c *pngChunks) discard(n int64) error {
+	d, err := c.br.Discard(int(n))
+	c.pos += int64(d)
+	return err
+}
+
+// next skips the rest of the current chunk and its CRC and reads the next
+// chunk's header; its data starts at c.pos.
+func (c *pngChunks) next() (typ string, n int64, err error) {
+	if c.inChunk {
+		if err := c.discard(c.rest + 4); err != nil {
+			return "", 0, fmt.Errorf("truncated at byte %d", c.pos)
 		}
-		n := int64(binary.BigEndian.Uint32(hdr[:4]))
-		typ := string(hdr[4:])
-		if n > 1<<31-1 {
-			return fmt.Errorf("chunk %q of %d bytes", typ, n)
+	}
+	var hdr [8]byte
+	if _, err := io.ReadFull(c.br, hdr[:]); err != nil {
+		return "", 0, fmt.Errorf("truncated at byte %d", c.pos)
+	}
+	c.pos += 8
+	n = int64(binary.BigEndian.Uint32(hdr[:4]))
+	typ = string(hdr[4:])
+	if n > 1<<31-1 {
+		return "", 0, fmt.Errorf("chunk %q of %d bytes", typ, n)
+	}
+	c.inChunk, c.rest = true, n
+	return typ, n, nil
+}
+
+// data reads the whole current chunk, refusing one longer than limit.
+func (c *pngChunks) data(typ string, limit int64) ([]byte, error) {
+	if c.rest > limit {
+		return nil, fmt.Errorf("%s chunk of %d bytes", typ, c.rest)
+	}
+	b := make([]byte, c.rest)
+	if _, err := io.ReadFull(c, b); err != nil {
+		return nil, fmt.Errorf("truncated %s chunk", typ)
+	}
+	return b, nil
+}
+
+// Read reads the current chunk's data; io.EOF at its end.
+func (c *pngChunks) Read(p []byte) (int, error) {
+	if c.rest == 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.rest {
+		p = p[:c.rest]
+	}
+	n, err := c.br.Read(p)
+	c.pos += int64(n)
+	c.rest -= int64(n)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// idatReader yields the concatenated IDAT data of a PNG, reading its IHDR
+// on the way.
+type idatReader struct {
+	c       *pngChunks
+	ihdr    []byte
+	started bool
+	done    bool
+}
+
+// next moves to the next IDAT chunk, or marks the end of the image data.
+func (r *idatReader) next() error {
+	for {
+		typ, n, err := r.c.next()
+		if err != nil {
+			return err
 		}
 		if r.ihdr == nil && typ != "IHDR" {
 			return errors.New("first chunk is not IHDR")
@@ -75,14 +146,11 @@ func (r *idatReader) next() error {
 			if n != 13 || r.ihdr != nil {
 				return errors.New("bad IHDR")
 			}
-			r.ihdr = make([]byte, 13)
-			if _, err := io.ReadFull(r.br, r.ihdr); err != nil {
-				return errors.New("truncated")
+			if r.ihdr, err = r.c.data(typ, 13); err != nil {
+				return err
 			}
-			n = 0
 		case "IDAT":
 			r.started = true
-			r.remaining = n
 			return nil
 		case "IEND":
 			r.done = true
@@ -93,47 +161,30 @@ func (r *idatReader) next() error {
 				return nil
 			}
 		}
-		if _, err := r.br.Discard(int(n) + 4); err != nil {
-			return errors.New("truncated")
-		}
 	}
 }
 
 func (r *idatReader) Read(p []byte) (int, error) {
-	for r.remaining == 0 {
+	for r.c.rest == 0 {
 		if r.done {
 			return 0, io.EOF
-		}
-		if r.started {
-			if _, err := r.br.Discard(4); err != nil { // CRC of the last IDAT
-				return 0, io.ErrUnexpectedEOF
-			}
 		}
 		if err := r.next(); err != nil {
 			return 0, err
 		}
 	}
-	if int64(len(p)) > r.remaining {
-		p = p[:r.remaining]
-	}
-	n, err := r.br.Read(p)
-	r.remaining -= int64(n)
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return n, err
+	return r.c.Read(p)
 }
 
 // flattenPNGRows streams a non-interlaced PNG with an alpha channel (gray
 // or RGB, 8 or 16 bits) row by row: unfilter, composite over white, and
 // hand each row to rw. It never holds more than two rows.
 func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp int) (*rowWriter, error)) error {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var sig [8]byte
-	if _, err := io.ReadFull(br, sig[:]); err != nil || string(sig[:]) != pngSignature {
-		return errors.New("bad signature")
+	c, err := newPNGChunks(r, 64<<10)
+	if err != nil {
+		return err
 	}
-	ir := &idatReader{br: br}
+	ir := &idatReader{c: c}
 	if err := ir.next(); err != nil {
 		return err
 	}

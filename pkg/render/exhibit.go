@@ -275,7 +275,6 @@ func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
 			ok = fail(fmt.Sprint(p))
 		}
 	}()
-	r.embedded += len(src.placeholder)
 	r.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: src.typ}, bytes.NewReader(src.placeholder))
 	if err := r.pdf.Error(); err != nil {
 		r.pdf.ClearError()

@@ -264,64 +264,51 @@ const pngSignature = "\x89PNG\r\n\x1a\n"
 // records where its IDAT data lies. A PNG with an alpha channel or
 // interlacing returns errConvert.
 func scanPNG(r io.Reader, id []byte) (*imageSource, error) {
-	br := bufio.NewReaderSize(r, 4<<10)
-	var sig [8]byte
-	if _, err := io.ReadFull(br, sig[:]); err != nil || string(sig[:]) != pngSignature {
-		return nil, errors.New("PNG: bad signature")
+	c, err := newPNGChunks(r, 4<<10)
+	if err != nil {
+		return nil, fmt.Errorf("PNG: %v", err)
 	}
 	var (
-		pos              = int64(8)
 		ihdr, plte, trns []byte
 		src              = &imageSource{typ: "PNG"}
-		hdr              [8]byte
 	)
 	for {
-		if _, err := io.ReadFull(br, hdr[:]); err != nil {
-			return nil, fmt.Errorf("PNG: truncated at byte %d", pos)
-		}
-		n := int64(binary.BigEndian.Uint32(hdr[:4]))
-		typ := string(hdr[4:])
-		pos += 8
-		if n > 1<<31-1 {
-			return nil, fmt.Errorf("PNG: chunk %q of %d bytes", typ, n)
+		typ, n, err := c.next()
+		if err != nil {
+			return nil, fmt.Errorf("PNG: %v", err)
 		}
 		if ihdr == nil && typ != "IHDR" {
 			return nil, errors.New("PNG: first chunk is not IHDR")
 		}
 		switch typ {
-		case "IHDR", "PLTE", "tRNS":
-			if n > 1024 {
-				return nil, fmt.Errorf("PNG: %s chunk of %d bytes", typ, n)
+		case "IHDR":
+			if n != 13 {
+				return nil, errors.New("PNG: bad IHDR")
 			}
-			data := make([]byte, n)
-			if _, err := io.ReadFull(br, data); err != nil {
-				return nil, fmt.Errorf("PNG: truncated %s chunk", typ)
+			if ihdr, err = c.data(typ, 13); err != nil {
+				return nil, fmt.Errorf("PNG: %v", err)
 			}
-			switch typ {
-			case "IHDR":
-				if n != 13 {
-					return nil, errors.New("PNG: bad IHDR")
-				}
-				ihdr = data
-				depth, ct, interlace := data[8], data[9], data[12]
-				if interlace != 0 || ct == 4 || ct == 6 {
-					return nil, errConvert
-				}
-				if !validPNGDepth(ct, depth) || data[10] != 0 || data[11] != 0 {
-					return nil, fmt.Errorf("PNG: colour type %d, bit depth %d", ct, depth)
-				}
-			case "PLTE":
+			depth, ct, interlace := ihdr[8], ihdr[9], ihdr[12]
+			if interlace != 0 || ct == 4 || ct == 6 {
+				return nil, errConvert
+			}
+			if !validPNGDepth(ct, depth) || ihdr[10] != 0 || ihdr[11] != 0 {
+				return nil, fmt.Errorf("PNG: colour type %d, bit depth %d", ct, depth)
+			}
+		case "PLTE", "tRNS":
+			data, err := c.data(typ, 1024)
+			if err != nil {
+				return nil, fmt.Errorf("PNG: %v", err)
+			}
+			if typ == "PLTE" {
 				plte = data
-			case "tRNS":
+			} else {
 				trns = data
 			}
 		case "IDAT":
 			if n > 0 {
-				src.spans = append(src.spans, span{pos, n})
+				src.spans = append(src.spans, span{c.pos, n})
 				src.length += n
-			}
-			if _, err := br.Discard(int(n)); err != nil {
-				return nil, errors.New("PNG: truncated IDAT chunk")
 			}
 		case "IEND":
 			if src.length == 0 {
@@ -335,15 +322,7 @@ func scanPNG(r io.Reader, id []byte) (*imageSource, error) {
 			}
 			src.placeholder = pngPlaceholder(ihdr, plte, trns, id)
 			return src, nil
-		default:
-			if _, err := br.Discard(int(n)); err != nil {
-				return nil, fmt.Errorf("PNG: truncated %q chunk", typ)
-			}
 		}
-		if _, err := br.Discard(4); err != nil { // CRC
-			return nil, fmt.Errorf("PNG: truncated %q chunk", typ)
-		}
-		pos += n + 4
 	}
 }
 

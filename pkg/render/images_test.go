@@ -337,3 +337,28 @@ func TestBrokenImageBecomesCard(t *testing.T) {
 		t.Error("the footer's page total is wrong")
 	}
 }
+
+// TestIdenticalImagesShareStream: two exhibits with the same bytes are
+// carried once in the PDF, and both are shown.
+func TestIdenticalImagesShareStream(t *testing.T) {
+	pdfimages := needTool(t, "pdfimages")
+	fx := &fixture{}
+	data := jpegBytes(t, 61, 43)
+	fx.add(t, "a.jpg", evidence.TypeJPEG, data, "照片甲", "证明", &evidence.ImageInfo{Width: 61, Height: 43})
+	fx.add(t, "b.jpg", evidence.TypeJPEG, data, "照片乙", "证明", &evidence.ImageInfo{Width: 61, Height: 43})
+	pdf, _ := render(t, fx.report())
+	if n := bytes.Count(pdf, data); n != 1 {
+		t.Fatalf("the image's bytes are in the PDF %d times, want 1", n)
+	}
+	in := filepath.Join(t.TempDir(), "r.pdf")
+	if err := os.WriteFile(in, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdfimages, "-list", in).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(out), " 61    43 "); n != 2 {
+		t.Fatalf("the image is drawn %d times, want 2:\n%s", n, out)
+	}
+}

@@ -419,9 +419,6 @@ type renderer struct {
 	// vol is the volume being written; nil in the measuring pass, which
 	// lays out the whole document.
 	vol *Volume
-	// embedded counts the bytes of images handed to fpdf, to size the
-	// output buffer once.
-	embedded int
 	// pageOffset is the number of pages in earlier volumes.
 	pageOffset int
 	// warnings and exhibitPage are the plan's in the measuring pass; a
@@ -546,7 +543,7 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 		return nil, nil
 	}
 	var out bytes.Buffer
-	out.Grow(r.embedded + 1<<20)
+	out.Grow(1 << 20) // drafts hold no image data
 	if err := pdf.Output(&out); err != nil {
 		return nil, fmt.Errorf("render: output: %w", err)
 	}

@@ -1,6 +1,8 @@
 package render
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"golang.org/x/image/font/sfnt"
@@ -49,4 +51,29 @@ func (c *Coverage) Has(r rune) bool {
 		return false
 	}
 	return c.bits[r>>6]&(1<<(uint(r)&63)) != 0
+}
+
+// coverageSize is the length of a marshalled Coverage.
+const coverageSize = 0x10000 / 8
+
+// MarshalBinary writes the bit table, little-endian: bit r&7 of byte r>>3
+// is set when rune r is covered. tools/gencoverage stores it beside the
+// embedded font so that a build does not walk the font's cmap 65 536 times.
+func (c *Coverage) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, coverageSize)
+	for _, w := range c.bits {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	return b, nil
+}
+
+// UnmarshalBinary reads what MarshalBinary wrote.
+func (c *Coverage) UnmarshalBinary(b []byte) error {
+	if len(b) != coverageSize {
+		return errors.New("coverage table: wrong size")
+	}
+	for i := range c.bits {
+		c.bits[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return nil
 }

@@ -336,7 +336,9 @@ type fontSet struct {
 	cov           *Coverage
 }
 
-func loadFonts() (*fontSet, error) {
+// loadFonts reads the embedded fonts and their coverage table once per
+// process; fpdf only reads the font bytes, so every document shares them.
+var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	reg, err := templates.FS.ReadFile(templates.FontRegular)
 	if err != nil {
 		return nil, fmt.Errorf("render: font: %w", err)
@@ -345,12 +347,16 @@ func loadFonts() (*fontSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: font: %w", err)
 	}
-	cov, err := NewCoverage(reg)
+	table, err := templates.FS.ReadFile(templates.FontCoverage)
 	if err != nil {
 		return nil, fmt.Errorf("render: font: %w", err)
 	}
+	cov := &Coverage{}
+	if err := cov.UnmarshalBinary(table); err != nil {
+		return nil, fmt.Errorf("render: font: %w", err)
+	}
 	return &fontSet{regular: reg, bold: bold, cov: cov}, nil
-}
+})
 
 // plan carries what the dry pass learnt into the real pass.
 type plan struct {

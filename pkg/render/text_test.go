@@ -451,6 +451,36 @@ func TestCoverage(t *testing.T) {
 	}
 }
 
+// TestEmbeddedCoverage catches a font changed without regenerating its
+// coverage table (go generate ./templates), and a bold font that cannot
+// draw a rune the regular one can: the renderer checks only the table.
+func TestEmbeddedCoverage(t *testing.T) {
+	fonts, err := loadFonts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := realCoverage(t); fonts.cov.bits != want.bits {
+		t.Fatalf("%s is stale: run go generate ./templates", templates.FontCoverage)
+	}
+	bold, err := NewCoverage(fonts.bold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if fonts.cov.Has(r) && !bold.Has(r) {
+			t.Errorf("bold font has no glyph for %U", r)
+		}
+	}
+	b, _ := fonts.cov.MarshalBinary()
+	var back Coverage
+	if err := back.UnmarshalBinary(b); err != nil || back.bits != fonts.cov.bits {
+		t.Errorf("coverage round trip: %v", err)
+	}
+	if err := back.UnmarshalBinary(b[1:]); err == nil {
+		t.Error("short coverage table accepted")
+	}
+}
+
 func TestSanitize(t *testing.T) {
 	real := realCoverage(t).Has
 	// synthetic: ASCII and a few Han; no placeholder Han for emoji.

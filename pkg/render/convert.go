@@ -229,13 +229,7 @@ func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp in
 		}
 		px := cur[1:]
 		if depth == 8 {
-			for x, o := 0, 0; x < len(px); x += channels {
-				a := uint32(px[x+channels-1])
-				for c := range outBpp {
-					row[o+c] = uint8((uint32(px[x+c])*a + 255*(255-a) + 127) / 255)
-				}
-				o += outBpp
-			}
+			compositeRow8(row, px, channels, outBpp)
 		} else {
 			for x, o := 0, 0; x < len(px); x += 2 * channels {
 				a := uint32(px[x+2*channels-2])<<8 | uint32(px[x+2*channels-1])
@@ -252,6 +246,26 @@ func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp in
 		cur, prev = prev, cur
 	}
 	return rw.close()
+}
+
+// compositeRow8 composites one row of 8-bit gray+alpha or RGBA samples
+// over white. Screenshots are opaque but for their corners, so opaque and
+// fully transparent pixels skip the arithmetic.
+func compositeRow8(row, px []byte, channels, outBpp int) {
+	for x, o := 0, 0; x+channels <= len(px) && o+outBpp <= len(row); x, o = x+channels, o+outBpp {
+		switch a := uint32(px[x+channels-1]); a {
+		case 255:
+			copy(row[o:o+outBpp], px[x:x+outBpp])
+		case 0:
+			for c := range outBpp {
+				row[o+c] = 255
+			}
+		default:
+			for c := range outBpp {
+				row[o+c] = uint8((uint32(px[x+c])*a + 255*(255-a) + 127) / 255)
+			}
+		}
+	}
 }
 
 // unfilter reverses a PNG row filter in place.
@@ -303,16 +317,30 @@ func abs(x int) int {
 	return x
 }
 
-// writeRGBARows writes an opaque RGBA image's rows as RGB.
-func writeRGBARows(img *image.RGBA, rw *rowWriter) error {
-	w, h := img.Rect.Dx(), img.Rect.Dy()
+// writeRGBARows writes the rows of opaque 8-bit RGBA pixels as RGB.
+func writeRGBARows(pix []byte, stride, w, h int, rows func(w, h, bpp int) (*rowWriter, error)) error {
+	rw, err := rows(w, h, 3)
+	if err != nil {
+		return err
+	}
 	row := make([]byte, 3*w)
 	for y := range h {
-		px := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		px := pix[y*stride : y*stride+4*w]
 		for x := range w {
 			row[3*x], row[3*x+1], row[3*x+2] = px[4*x], px[4*x+1], px[4*x+2]
 		}
 		if err := rw.write(row); err != nil {
+			return err
+		}
+	}
+	return rw.close()
+}
+
+// writeGrayRows writes an 8-bit gray image's rows.
+func writeGrayRows(img *image.Gray, rw *rowWriter) error {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	for y := range h {
+		if err := rw.write(img.Pix[y*img.Stride : y*img.Stride+w]); err != nil {
 			return err
 		}
 	}

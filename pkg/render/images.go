@@ -460,12 +460,26 @@ func (s *imageSet) decodeAndWrite(it *evidence.Item, pixels *weighted, rows func
 	if err != nil {
 		return fmt.Errorf("解码失败：%v", err)
 	}
-	rgba := flatten(img)
-	rw, err := rows(rgba.Rect.Dx(), rgba.Rect.Dy(), 3)
-	if err != nil {
-		return err
+	// An opaque image (an interlaced RGB or gray screenshot) is written
+	// as decoded; anything else is composited over white first.
+	switch m := img.(type) {
+	case *image.Gray:
+		rw, err := rows(m.Rect.Dx(), m.Rect.Dy(), 1)
+		if err != nil {
+			return err
+		}
+		return writeGrayRows(m, rw)
+	case *image.RGBA:
+		if m.Opaque() {
+			return writeRGBARows(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), rows)
+		}
+	case *image.NRGBA:
+		if m.Opaque() {
+			return writeRGBARows(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), rows)
+		}
 	}
-	return writeRGBARows(rgba, rw)
+	rgba := flatten(img)
+	return writeRGBARows(rgba.Pix, rgba.Stride, rgba.Rect.Dx(), rgba.Rect.Dy(), rows)
 }
 
 // resolve recognises a placeholder stream and returns the real bytes.

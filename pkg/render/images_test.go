@@ -106,6 +106,43 @@ func rawPNG(t testing.TB, w, h int, ct, depth byte, sample func(x, y, c int) uin
 	return b.Bytes()
 }
 
+// adam7 is the pass geometry of PNG interlacing: x0, y0, dx, dy.
+var adam7 = [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
+
+// interlacedPNG encodes an Adam7-interlaced 8-bit gray (ct 0) or RGB (ct
+// 2) PNG by hand, filter "None" on every row of every pass.
+func interlacedPNG(t testing.TB, w, h int, ct byte, sample func(x, y, c int) uint8) []byte {
+	t.Helper()
+	channels := map[byte]int{0: 1, 2: 3}[ct]
+	var raw bytes.Buffer
+	for _, p := range adam7 {
+		for y := p[1]; y < h; y += p[3] {
+			if p[0] >= w {
+				break // an empty pass has no rows
+			}
+			raw.WriteByte(0)
+			for x := p[0]; x < w; x += p[2] {
+				for c := range channels {
+					raw.WriteByte(sample(x, y, c))
+				}
+			}
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9], ihdr[12] = 8, ct, 1
+	b := pngPlaceholder(ihdr, nil, nil, z.Bytes())
+	if img, err := png.Decode(bytes.NewReader(b)); err != nil || img.Bounds().Dx() != w {
+		t.Fatalf("interlacedPNG: %v", err)
+	}
+	return b
+}
+
 // overWhite is what the page shows: the image composited over white,
 // computed with the standard library.
 func overWhite(t *testing.T, data []byte) *image.RGBA {
@@ -157,6 +194,8 @@ func TestImagesInPDF(t *testing.T) {
 		{"rgba16.png", evidence.TypePNG, rawPNG(t, w, h, 6, 16, func(x, y, c int) uint16 { return alpha(x, y, c, 4) * 257 }), false},
 		{"go-rgba.png", evidence.TypePNG, pngBytes(t, w, h, true), false},
 		{"pal.gif", evidence.TypeGIF, gifBuf.Bytes(), false},
+		{"adam7-rgb.png", evidence.TypePNG, interlacedPNG(t, w, h, 2, func(x, y, c int) uint8 { return uint8(grad(x, y, c)) }), false},
+		{"adam7-gray.png", evidence.TypePNG, interlacedPNG(t, w, h, 0, func(x, y, c int) uint8 { return uint8(x*y*7 + x) }), false},
 		{"photo.jpg", evidence.TypeJPEG, jpegBytes(t, w, h), true},
 	}
 	fx := &fixture{}

@@ -396,6 +396,10 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		{Name: ManifestName, Data: mj, MIME: "application/json", Description: "evipack 证据清单（根哈希、每份原件的 SHA-256）", ModTime: opts.Packaging},
 		{Name: GuideName, Data: guideText, MIME: "text/plain", Description: "核验说明", ModTime: opts.Packaging},
 	}
+	// Every volume carries the same files: compress them once.
+	if attach, err = pdfnorm.Precompress(attach); err != nil {
+		return nil, fmt.Errorf("build %s: %w", caseDir, err)
+	}
 	if err := writeVolumes(ctx, w, rres, m.Report.Volumes, attach, opts.Jobs); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}

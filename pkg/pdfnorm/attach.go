@@ -50,6 +50,41 @@ type File struct {
 	Description string
 	// ModTime is /Params /ModDate; the zero time writes none.
 	ModTime time.Time
+
+	deflated []byte // Data compressed by Precompress; nil = compress on Attach
+}
+
+// Precompress returns copies of files that carry their data already
+// compressed, for attaching the same files to many documents (the volumes
+// of one report): Attach then writes the same bytes it would have
+// compressed itself, without compressing them again. Data must not change
+// afterwards.
+func Precompress(files []File) ([]File, error) {
+	out := slices.Clone(files)
+	for i := range out {
+		z, err := deflate(out[i])
+		if err != nil {
+			return nil, fmt.Errorf("attach: %w", err)
+		}
+		out[i].deflated = z
+	}
+	return out, nil
+}
+
+// deflate compresses f.Data as every attachment's stream is compressed.
+func deflate(f File) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := zlib.NewWriterLevel(&buf, zlib.BestCompression)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name, err)
+	}
+	if _, err := zw.Write(f.Data); err != nil {
+		return nil, fmt.Errorf("%s: compress: %w", f.Name, err)
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("%s: compress: %w", f.Name, err)
+	}
+	return buf.Bytes(), nil
 }
 
 // Attach embeds files in pdf, a PDF as produced by Canonicalize, and returns
@@ -206,16 +241,12 @@ func (d *doc) catalog() (*object, error) {
 
 // embeddedStream builds the /EmbeddedFile stream object of f.
 func embeddedStream(f File) (*object, error) {
-	var buf bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&buf, zlib.BestCompression)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name, err)
-	}
-	if _, err := zw.Write(f.Data); err != nil {
-		return nil, fmt.Errorf("%s: compress: %w", f.Name, err)
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("%s: compress: %w", f.Name, err)
+	z := f.deflated
+	if z == nil {
+		var err error
+		if z, err = deflate(f); err != nil {
+			return nil, err
+		}
 	}
 	sum := md5.Sum(f.Data)
 	params := []entry{
@@ -233,7 +264,7 @@ func embeddedStream(f File) (*object, error) {
 	if f.MIME != "" {
 		dict = append(dict, entry{key: []byte("Subtype"), val: name(f.MIME)})
 	}
-	return &object{val: dictOf(dict...), isStream: true, stream: buf.Bytes()}, nil
+	return &object{val: dictOf(dict...), isStream: true, stream: z}, nil
 }
 
 // filespec builds the /Filespec dictionary of f.

@@ -159,6 +159,30 @@ func TestAttachRoundTrip(t *testing.T) {
 	}
 }
 
+// TestPrecompress: files compressed once and attached to many documents
+// give the same bytes as files Attach compresses itself.
+func TestPrecompress(t *testing.T) {
+	before, want := attached(t, nil)
+	files, err := Precompress(testFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		got, err := Attach(before, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatal("Attach of precompressed files differs from Attach")
+		}
+	}
+	for _, f := range files {
+		if f.deflated == nil {
+			t.Errorf("%s: not precompressed", f.Name)
+		}
+	}
+}
+
 func TestAttachCanonicalAndDeterministic(t *testing.T) {
 	before, pdf := attached(t, nil)
 	if again := canonical(t, pdf); !bytes.Equal(again, pdf) {

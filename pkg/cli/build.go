@@ -69,7 +69,7 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	}
 	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "evipack-out", "output folder for the bundles")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
-	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built in parallel (0 = number of CPUs)")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "workers in all: cases built at once, sharing them (0 = number of CPUs)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "document to write: 12315 (投诉书), payment (支付平台投诉), arbitration (仲裁申请书) or merchant (催告函); default from case.yaml")
 	cmd.Flags().Int64Var(&opts.MaxPDF, "max-pdf-size", pack.DefaultMaxPDFSize, "split the PDF into volumes of about this many bytes, for upload size limits (0 = never split)")
 	cmd.Flags().BoolVar(&opts.Zip, "zip", false, "also write the bag as OUT_DIR/<case>.zip (one file, deterministic)")
@@ -108,13 +108,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		byKey[key] = len(groups)
 		groups = append(groups, []string{dir})
 	}
-	jobs := opts.Jobs
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	// Each case is built with parallel workers too; cases running at once
-	// share the CPUs out, so --jobs 1 still uses every core.
-	perCase := max(1, runtime.GOMAXPROCS(0)/min(jobs, max(len(groups), 1)))
+	jobs, perCase := shareJobs(opts.Jobs, len(groups), runtime.GOMAXPROCS(0))
 	var (
 		mu     sync.Mutex
 		failed int
@@ -332,4 +326,18 @@ func (p *progressLine) draw() {
 	pad := max(0, p.width-len(line))
 	fmt.Fprintf(p.w, "\r%s%s\r", line, strings.Repeat(" ", pad))
 	p.width = len(line)
+}
+
+// shareJobs turns --jobs into the number of cases built at once and the
+// workers each of them uses (hashing, image conversion, layout, writing).
+// jobs bounds the workers in all, as make -j does: the default, one per
+// CPU, builds a lone case with every core and a batch one case per core;
+// --jobs 1 builds one case at a time with one worker, which leaves the
+// rest of the machine free.
+func shareJobs(jobs, cases, cpus int) (concurrent, perCase int) {
+	if jobs <= 0 {
+		jobs = max(cpus, 1)
+	}
+	concurrent = max(1, min(jobs, cases))
+	return concurrent, max(1, jobs/concurrent)
 }

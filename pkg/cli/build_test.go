@@ -645,3 +645,28 @@ func TestBuildProgress(t *testing.T) {
 		})
 	}
 }
+
+// TestShareJobs: --jobs bounds the workers in all; a lone case gets them
+// all, a batch runs min(jobs, cases) cases sharing them.
+func TestShareJobs(t *testing.T) {
+	tests := []struct {
+		jobs, cases, cpus   int
+		concurrent, perCase int
+	}{
+		{0, 1, 8, 1, 8},  // default: a lone case uses every CPU
+		{0, 50, 8, 8, 1}, // default batch: one case per CPU
+		{0, 3, 8, 3, 2},  // fewer cases than CPUs share them out
+		{1, 50, 8, 1, 1}, // --jobs 1: one case, one worker
+		{2, 50, 8, 2, 1}, // --jobs 2: two cases, one worker each
+		{4, 1, 2, 1, 4},  // more workers than CPUs if asked
+		{0, 0, 4, 1, 4},  // no cases: still sane
+		{0, 5, 0, 1, 1},  // no CPU count
+		{-3, 2, 2, 2, 1}, // negative is the default
+	}
+	for _, tt := range tests {
+		c, p := shareJobs(tt.jobs, tt.cases, tt.cpus)
+		if c != tt.concurrent || p != tt.perCase {
+			t.Errorf("shareJobs(%d, %d, %d) = %d, %d; want %d, %d", tt.jobs, tt.cases, tt.cpus, c, p, tt.concurrent, tt.perCase)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package chat
 import (
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -80,17 +81,15 @@ func Keywords() []string {
 // "红包到账" marks only 到账), and 包过 is not followed by 期, 来 or 去 (so "包过期"
 // is not a promise). 12315 counts only when no digit touches it.
 func Highlights(text string) [][2]int {
-	rs := []rune(text)
-	kws := Keywords()
-	words := make([][]rune, len(kws))
-	for i, k := range kws {
-		words[i] = []rune(k)
+	kw := highlightWords()
+	if !strings.ContainsAny(text, kw.first) {
+		return nil // most messages: no keyword can start anywhere
 	}
-	sort.SliceStable(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+	rs := []rune(text)
 	var out [][2]int
 	for i := 0; i < len(rs); {
 		n := 0
-		for _, w := range words {
+		for _, w := range kw.byFirst[rs[i]] {
 			if matchAt(rs, i, w) && acceptHit(rs, i, w) {
 				n = len(w)
 				break
@@ -105,6 +104,30 @@ func Highlights(text string) [][2]int {
 	}
 	return out
 }
+
+// keywordIndex is Keywords prepared for matching: by first rune, longest
+// first (ties in list order), and the set of first runes.
+type keywordIndex struct {
+	byFirst map[rune][][]rune
+	first   string
+}
+
+var highlightWords = sync.OnceValue(func() keywordIndex {
+	kws := Keywords()
+	words := make([][]rune, len(kws))
+	for i, k := range kws {
+		words[i] = []rune(k)
+	}
+	sort.SliceStable(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+	idx := keywordIndex{byFirst: map[rune][][]rune{}}
+	for _, w := range words {
+		if len(idx.byFirst[w[0]]) == 0 {
+			idx.first += string(w[0])
+		}
+		idx.byFirst[w[0]] = append(idx.byFirst[w[0]], w)
+	}
+	return idx
+})
 
 func matchAt(rs []rune, i int, w []rune) bool {
 	if i+len(w) > len(rs) {

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +104,38 @@ func FuzzHighlights(f *testing.F) {
 			}
 			prev = h[1]
 		}
+		if got, want := Highlights(s), highlightsReference(s); !slices.Equal(got, want) {
+			t.Fatalf("Highlights(%q) = %v, the plain scan gives %v", s, got, want)
+		}
 	})
+}
+
+// highlightsReference is the plain form of Highlights: at every rune, try
+// every keyword, longest first.
+func highlightsReference(text string) [][2]int {
+	rs := []rune(text)
+	words := make([][]rune, 0)
+	for _, k := range Keywords() {
+		words = append(words, []rune(k))
+	}
+	sort.SliceStable(words, func(i, j int) bool { return len(words[i]) > len(words[j]) })
+	var out [][2]int
+	for i := 0; i < len(rs); {
+		n := 0
+		for _, w := range words {
+			if matchAt(rs, i, w) && acceptHit(rs, i, w) {
+				n = len(w)
+				break
+			}
+		}
+		if n == 0 {
+			i++
+			continue
+		}
+		out = append(out, [2]int{i, i + n})
+		i += n
+	}
+	return out
 }
 
 // qqLines builds a QQ TXT export of about n lines (three lines per message).

@@ -62,6 +62,14 @@ type Options struct {
 	Progress func(stage string, done, total int)
 }
 
+// jobs is Jobs with 0 meaning the number of CPUs.
+func (o Options) jobs() int {
+	if o.Jobs > 0 {
+		return o.Jobs
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
 func (o Options) progress(stage string) func(done, total int) {
 	if o.Progress == nil {
 		return nil
@@ -279,6 +287,20 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	if err := stage.place(res.Items); err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
+	// The renderer reads the copies in the bag, not the originals.
+	open := func(it *evidence.Item) (io.ReadCloser, error) {
+		p := w.PathOf(it.BagPath)
+		if p == "" {
+			return nil, fmt.Errorf("%s is not in the bundle", it.BagPath)
+		}
+		return os.Open(p)
+	}
+	// Images are read and converted while the checklist and the letters
+	// are worked out; converted images go to a scratch folder beside the
+	// output (the staging folder is on the same file system), removed with
+	// the build.
+	images := render.PrepareImages(ctx, res.Items, open, opts.OutDir, opts.jobs())
+	defer images.Close()
 	root, err := os.OpenRoot(abs)
 	if err != nil {
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
@@ -309,18 +331,6 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		return nil, fmt.Errorf("build %s: %w", caseDir, err)
 	}
 
-	// The renderer reads the copies in the bag, not the originals.
-	open := func(it *evidence.Item) (io.ReadCloser, error) {
-		p := w.PathOf(it.BagPath)
-		if p == "" {
-			return nil, fmt.Errorf("%s is not in the bundle", it.BagPath)
-		}
-		return os.Open(p)
-	}
-
-	// Converted images go to a scratch folder beside the output (the
-	// staging folder is on the same file system, and it is removed with
-	// the build).
 	maxVol := opts.MaxPDFSize
 	if maxVol == 0 {
 		maxVol = DefaultMaxPDFSize
@@ -351,6 +361,7 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 		MaxVolumeBytes: maxVol,
 		Jobs:           opts.Jobs,
 		Scratch:        opts.OutDir,
+		Images:         images,
 		Progress:       opts.progress("render"),
 	})
 	if err != nil {

@@ -44,7 +44,7 @@ func (r *renderer) statement(it *evidence.Item, st *payment.Statement) {
 	r.font("B", 11)
 	r.ensure(14)
 	r.pdf.SetFillColor(255, 244, 204)
-	r.pdf.CellFormat(0, 7, r.s(fmt.Sprintf("与本案有关的交易（%d 笔）", len(matches))), "", 1, "L", true, 0, "")
+	r.cellFormat(0, 7, r.s(fmt.Sprintf("与本案有关的交易（%d 笔）", len(matches))), "", 1, "L", true, 0, "")
 	r.pdf.Ln(1)
 	if len(matches) == 0 {
 		if len(crit.Names) == 0 && crit.OrderNo == "" && crit.Cents == 0 {
@@ -177,7 +177,7 @@ func (r *renderer) message(it *evidence.Item, lg *chat.Log, m *chat.Message) {
 		r.pdf.SetTextColor(160, 70, 20)
 	}
 	r.pdf.SetX(marginL)
-	r.pdf.CellFormat(cw, lineH, r.s(head), "", 1, "L", false, 0, "")
+	r.cellFormat(cw, lineH, r.s(head), "", 1, "L", false, 0, "")
 	r.pdf.SetTextColor(0, 0, 0)
 	text := m.Text
 	if m.Quote != nil {
@@ -186,7 +186,7 @@ func (r *renderer) message(it *evidence.Item, lg *chat.Log, m *chat.Message) {
 		for _, l := range r.wrap("引用 "+m.Quote.Sender+"："+m.Quote.Text, cw-2*indent) {
 			r.ensure(lineH)
 			r.pdf.SetX(marginL + indent)
-			r.pdf.CellFormat(cw-2*indent, lineH, l, "", 1, "L", false, 0, "")
+			r.cellFormat(cw-2*indent, lineH, l, "", 1, "L", false, 0, "")
 		}
 		r.pdf.SetTextColor(0, 0, 0)
 	}
@@ -231,7 +231,7 @@ func (r *renderer) chatImage(it *evidence.Item, idx int, img *chat.Image, x floa
 		r.font("", 8)
 		r.ensure(4.5)
 		r.pdf.SetX(x)
-		r.pdf.CellFormat(0, 4.5, r.s("[内嵌图片 "+img.Name+" 无法显示，原件中保留]"), "", 1, "L", false, 0, "")
+		r.cellFormat(0, 4.5, r.s("[内嵌图片 "+img.Name+" 无法显示，原件中保留]"), "", 1, "L", false, 0, "")
 		return
 	}
 	name := fmt.Sprintf("chat%d_%d", it.Index, idx)
@@ -294,7 +294,7 @@ func (r *renderer) highlighted(x float64, line string, lineH float64) {
 	hits := chat.Highlights(line)
 	r.pdf.SetX(x)
 	if len(hits) == 0 {
-		r.pdf.CellFormat(0, lineH, line, "", 1, "L", false, 0, "")
+		r.cellFormat(0, lineH, line, "", 1, "L", false, 0, "")
 		return
 	}
 	runes := []rune(line)
@@ -314,7 +314,7 @@ func (r *renderer) highlighted(x float64, line string, lineH float64) {
 		for _, c := range s {
 			w += r.runeWidth(c)
 		}
-		r.pdf.CellFormat(w, lineH, s, "", 0, "L", hl, 0, "")
+		r.cellFormat(w, lineH, s, "", 0, "L", hl, 0, "")
 	}
 	for _, h := range hits {
 		if h[0] < pos || h[1] > len(runes) {

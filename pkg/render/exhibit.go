@@ -61,7 +61,7 @@ func (r *renderer) caption(it *evidence.Item) {
 	title := it.ID() + "　" + it.Title
 	r.pdf.Bookmark(r.s(title), 0, -1)
 	for _, l := range r.wrap(title, r.contentWidth()) {
-		r.pdf.CellFormat(0, 7.5, l, "", 1, "L", false, 0, "")
+		r.cellFormat(0, 7.5, l, "", 1, "L", false, 0, "")
 	}
 	r.pdf.Ln(1)
 	fields := []Field{
@@ -166,7 +166,7 @@ func (r *renderer) image(it *evidence.Item) bool {
 		}
 		r.font("", 7.5)
 		r.pdf.SetTextColor(110, 110, 110)
-		r.pdf.CellFormat(cw, 4, fmt.Sprintf("长截图 第 %d / %d 段（每段与上一段重叠约 %.0f 毫米，原图 %d×%d 像素）", k, slices, overlap, it.Image.Width, it.Image.Height), "", 1, "C", false, 0, "")
+		r.cellFormat(cw, 4, fmt.Sprintf("长截图 第 %d / %d 段（每段与上一段重叠约 %.0f 毫米，原图 %d×%d 像素）", k, slices, overlap, it.Image.Width, it.Image.Height), "", 1, "C", false, 0, "")
 		r.pdf.SetTextColor(0, 0, 0)
 		y := r.pdf.GetY() + 1
 		avail := r.pageBottom() - y - 1
@@ -326,7 +326,7 @@ func (r *renderer) text(it *evidence.Item) bool {
 		for _, l := range lines {
 			r.ensure(lineH)
 			r.pdf.SetX(marginL)
-			r.pdf.CellFormat(r.contentWidth(), lineH, l, "", 1, "L", false, 0, "")
+			r.cellFormat(r.contentWidth(), lineH, l, "", 1, "L", false, 0, "")
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -396,12 +396,12 @@ func (r *renderer) importPDF(it *evidence.Item) bool {
 // measuring pass) it only reserves the pages.
 func (r *renderer) importedPages(it *evidence.Item, imp *pdfImport, src *pdfnorm.Source) error {
 	r.font("", 9)
-	r.pdf.CellFormat(0, 5, fmt.Sprintf("本证据为 PDF 文件，共 %d 页，以下逐页附上原文件页面（缩放显示，页眉页脚为本材料所加）。", imp.pages), "", 1, "L", false, 0, "")
+	r.cellFormat(0, 5, fmt.Sprintf("本证据为 PDF 文件，共 %d 页，以下逐页附上原文件页面（缩放显示，页眉页脚为本材料所加）。", imp.pages), "", 1, "L", false, 0, "")
 	for p := 1; p <= imp.pages; p++ {
 		r.addPage("P")
 		r.font("", 8)
 		r.pdf.SetTextColor(110, 110, 110)
-		r.pdf.CellFormat(0, 5, r.s(fmt.Sprintf("%s 原文件第 %d / %d 页 · %s", it.ID(), p, imp.pages, path.Base(it.Path))), "", 1, "C", false, 0, "")
+		r.cellFormat(0, 5, r.s(fmt.Sprintf("%s 原文件第 %d / %d 页 · %s", it.ID(), p, imp.pages, path.Base(it.Path))), "", 1, "C", false, 0, "")
 		r.pdf.SetTextColor(0, 0, 0)
 		if src == nil {
 			continue
@@ -449,7 +449,7 @@ func (r *renderer) card(it *evidence.Item) {
 	r.ensure(50)
 	r.font("B", 11)
 	r.pdf.SetFillColor(246, 247, 250)
-	r.pdf.CellFormat(0, 8, "文件信息卡", "", 1, "L", true, 0, "")
+	r.cellFormat(0, 8, "文件信息卡", "", 1, "L", true, 0, "")
 	r.pdf.Ln(1)
 	fields := []Field{
 		{"文件类型", describeType(it)},

@@ -92,6 +92,52 @@ func newImageSet(items []*evidence.Item, open func(it *evidence.Item) (io.ReadCl
 	}
 }
 
+// Images is the preparation of a report's image exhibits: reading their
+// headers and converting those the PDF cannot carry as they are. Started by
+// PrepareImages before Render, it overlaps whatever the caller does in
+// between (the checklist, the letters); Render waits for it.
+type Images struct {
+	set      *imageSet
+	cancel   context.CancelFunc
+	done     chan struct{}
+	failures map[string]string // why an image could not be prepared, by imageKey
+	err      error
+	closed   sync.Once
+}
+
+// PrepareImages starts preparing the image exhibits among items with jobs
+// workers; converted images go to a scratch folder inside scratch ("" =
+// the system's temporary folder). items and open must be those of the
+// Report it is passed to. The caller must Close it unless Render took it.
+func PrepareImages(ctx context.Context, items []*evidence.Item, open func(it *evidence.Item) (io.ReadCloser, error), scratch string, jobs int) *Images {
+	ctx, cancel := context.WithCancel(ctx)
+	im := &Images{set: newImageSet(items, open), cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(im.done)
+		im.failures, im.err = im.set.prepare(ctx, items, scratch, jobs)
+	}()
+	return im
+}
+
+// wait returns what the preparation found once it is over.
+func (im *Images) wait() (map[string]string, error) {
+	<-im.done
+	return im.failures, im.err
+}
+
+// Close stops the preparation, waits for its workers and removes the
+// converted images. It may be called more than once.
+func (im *Images) Close() {
+	if im == nil {
+		return
+	}
+	im.closed.Do(func() {
+		im.cancel()
+		<-im.done
+		im.set.close()
+	})
+}
+
 // close removes the converted images.
 func (s *imageSet) close() {
 	if s != nil && s.dir != "" {

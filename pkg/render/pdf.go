@@ -95,6 +95,11 @@ type Report struct {
 	// Scratch is the folder for converted images ("" = the system's
 	// temporary folder); Result.Close removes what Render put there.
 	Scratch string
+	// Images, if set, is the preparation of the image exhibits started
+	// earlier by PrepareImages with the same Items and Open; Render then
+	// owns it (Result.Close, or Render failing, closes it). Nil: Render
+	// starts it itself.
+	Images *Images
 	// Progress, if set, is called after each exhibit of the final pass is
 	// laid out, with the number done and the total.
 	Progress func(done, total int)
@@ -137,7 +142,7 @@ type Result struct {
 	ExhibitPages map[int]int                // exhibit index → first page
 	Warnings     map[int][]evidence.Warning // render-time problems, by exhibit index
 
-	images *imageSet
+	images *Images
 }
 
 // Page geometry in millimetres.
@@ -180,37 +185,32 @@ func Render(ctx context.Context, rep *Report) (res *Result, err error) {
 	if rep.KindLabel == nil {
 		rep.KindLabel = func(k string) string { return k }
 	}
-	images := newImageSet(rep.Items, rep.Open)
+	im := rep.Images
+	if im == nil {
+		im = PrepareImages(ctx, rep.Items, rep.Open, rep.Scratch, rep.jobs())
+	}
 	defer func() {
 		if err != nil {
-			images.close()
+			im.Close()
 		}
 	}()
+	images := im.set
 	plan := &plan{exhibitPage: map[int]int{}, warnings: map[int][]evidence.Warning{}, imports: map[int]*pdfImport{}, images: images}
 	plan.volumes = partition(rep.Items, rep.MaxVolumeBytes)
 	// Images are prepared while the measuring pass runs over the whole
-	// document; an image that cannot be shown changes the layout, so the
-	// measuring pass is repeated then. A failure that only the real pass
-	// finds (an image fpdf rejects) also changes the layout, so the real
-	// pass is repeated until stable.
-	type prepared struct {
-		failures map[string]string
-		err      error
-	}
-	prep := make(chan prepared, 1)
-	go func() {
-		f, err := images.prepare(ctx, rep.Items, rep.Scratch, rep.jobs())
-		prep <- prepared{f, err}
-	}()
+	// document (or since PrepareImages was called); an image that cannot be
+	// shown changes the layout, so the measuring pass is repeated then. A
+	// failure that only the real pass finds (an image fpdf rejects) also
+	// changes the layout, so the real pass is repeated until stable.
 	_, err = run(ctx, rep, fonts, plan, true, nil, nil)
-	p := <-prep
+	failures, perr := im.wait()
 	if err != nil {
 		return nil, err
 	}
-	if p.err != nil {
-		return nil, p.err
+	if perr != nil {
+		return nil, perr
 	}
-	if warnFailed(rep.Items, p.failures, plan) > 0 {
+	if warnFailed(rep.Items, failures, plan) > 0 {
 		if _, err := run(ctx, rep, fonts, plan, true, nil, nil); err != nil {
 			return nil, err
 		}
@@ -226,9 +226,13 @@ func Render(ctx context.Context, rep *Report) (res *Result, err error) {
 			}
 			continue
 		}
-		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted, Volumes: plan.volumes, images: images}, nil
+		return &Result{Pages: plan.total, ExhibitPages: plan.exhibitPage, Warnings: plan.warnings, Redacted: plan.redacted, Volumes: plan.volumes, images: im}, nil
 	}
 }
+
+// errOutsideSubset fails a volume's pass that drew a rune its subset fonts
+// lack; the volume is laid out again with the whole fonts.
+var errOutsideSubset = errors.New("render: rune outside the subset fonts")
 
 // layoutVolumes lays out every volume, rep.Jobs at a time, and merges
 // what each learnt about its own exhibits into the plan in volume order.
@@ -245,13 +249,21 @@ func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) e
 		next <- i
 	}
 	close(next)
+	sub := fonts.subset(&pl.glyphs)
 	for range min(rep.jobs(), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
 				v := &pl.volumes[i]
-				buf, err := run(ctx, rep, fonts, pl, false, v, &learnt[i])
+				buf, err := run(ctx, rep, sub, pl, false, v, &learnt[i])
+				if err != nil && ctx.Err() == nil {
+					// errOutsideSubset, or anything the cut fonts
+					// caused: the whole fonts decide.
+					pl.wholeFonts.Add(1)
+					learnt[i].warnings, learnt[i].exhibitPage = nil, nil
+					buf, err = run(ctx, rep, fonts, pl, false, v, &learnt[i])
+				}
 				if err == nil {
 					v.Draft, err = pdfnorm.Canonicalize(buf)
 					if err != nil {
@@ -295,14 +307,14 @@ func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) e
 // Expand writes a volume's draft — or that draft after Attach — to w with
 // the real bytes of every image.
 func (res *Result) Expand(w io.Writer, draft []byte) error {
-	if err := pdfnorm.Expand(w, draft, res.images.resolve); err != nil {
+	if err := pdfnorm.Expand(w, draft, res.images.set.resolve); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
 	return nil
 }
 
 // Close removes the scratch files of converted images.
-func (res *Result) Close() { res.images.close() }
+func (res *Result) Close() { res.images.Close() }
 
 // partition groups exhibits into volumes of at most max embedded bytes
 // (an exhibit larger than max gets a volume of its own).
@@ -334,6 +346,7 @@ func embedSize(it *evidence.Item) int64 {
 type fontSet struct {
 	regular, bold []byte
 	cov           *Coverage
+	only          *glyphSet // the runes a subset holds; nil for the whole fonts
 }
 
 // loadFonts reads the embedded fonts and their coverage table once per
@@ -367,6 +380,8 @@ type plan struct {
 	redacted    Redactor // counts of the measuring pass (the whole report)
 	volumes     []Volume
 	images      *imageSet
+	glyphs      glyphSet     // the runes the measuring passes drew or measured
+	wholeFonts  atomic.Int64 // volumes laid out again with the whole fonts
 	laidOut     atomic.Int64 // exhibits laid out by the volumes' passes, for Progress
 }
 
@@ -432,6 +447,9 @@ type renderer struct {
 	// Render merges what each learnt about its own exhibits.
 	warnings    map[int][]evidence.Warning
 	exhibitPage map[int]int
+	// outside is set when a pass with subset fonts meets a rune the
+	// subset lacks; the volume is then laid out with the whole fonts.
+	outside bool
 }
 
 // page is the global page number of the current page.
@@ -537,6 +555,9 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
+	if r.outside {
+		return nil, errOutsideSubset
+	}
 	if dry {
 		pl.total = pdf.PageNo()
 		for i := range pl.volumes {
@@ -558,6 +579,25 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 
 // ---- text primitives -------------------------------------------------------
 
+// cellFormat is the one way text is drawn.
+func (r *renderer) cellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
+	r.glyphs(r.pdf.GetFontStyle(), txt)
+	r.pdf.CellFormat(w, h, txt, border, ln, align, fill, link, linkStr)
+}
+
+// glyphs records the runes of s in the measuring pass, and checks them
+// against the subset fonts of a volume's pass.
+func (r *renderer) glyphs(style, s string) {
+	switch {
+	case r.fonts.only != nil:
+		if !r.outside && !r.fonts.only.covers(style, s) {
+			r.outside = true
+		}
+	case r.dry:
+		r.plan.glyphs.note(style, s)
+	}
+}
+
 // s is the one gate every string passes before fpdf sees it.
 func (r *renderer) s(str string) string {
 	return Sanitize(r.redactor.Redact(str), r.fonts.cov.Has)
@@ -572,6 +612,7 @@ func (r *renderer) runeWidth(c rune) float64 {
 	k := widthKey{r.style, c}
 	w, ok := r.widths[k]
 	if !ok {
+		r.glyphs(r.style, string(c))
 		r.pdf.SetFontSize(1)
 		w = r.pdf.GetStringWidth(string(c))
 		r.pdf.SetFontSize(r.size)
@@ -604,7 +645,7 @@ func (r *renderer) paraAt(x, width float64, str string, size, lineH float64, sty
 	for _, line := range r.wrap(str, width) {
 		r.ensure(lineH)
 		r.pdf.SetX(x)
-		r.pdf.CellFormat(width, lineH, line, "", 1, "L", false, 0, "")
+		r.cellFormat(width, lineH, line, "", 1, "L", false, 0, "")
 	}
 }
 
@@ -622,7 +663,7 @@ func (r *renderer) addPage(orientation string) {
 func (r *renderer) heading(title string, level int) {
 	r.font("B", 16)
 	r.pdf.Bookmark(r.s(title), level, -1)
-	r.pdf.CellFormat(0, 10, r.s(title), "", 1, "L", false, 0, "")
+	r.cellFormat(0, 10, r.s(title), "", 1, "L", false, 0, "")
 	r.pdf.Ln(2)
 }
 
@@ -649,9 +690,9 @@ func (r *renderer) header() {
 		left += fmt.Sprintf(" · 第 %d 册 / 共 %d 册", v, n)
 	}
 	r.pdf.SetXY(marginL, headerY-4)
-	r.pdf.CellFormat(pw-marginL-marginR, 5, r.s(left), "", 0, "L", false, 0, "")
+	r.cellFormat(pw-marginL-marginR, 5, r.s(left), "", 0, "L", false, 0, "")
 	r.pdf.SetXY(marginL, headerY-4)
-	r.pdf.CellFormat(pw-marginL-marginR, 5, r.s(r.section), "", 0, "R", false, 0, "")
+	r.cellFormat(pw-marginL-marginR, 5, r.s(r.section), "", 0, "R", false, 0, "")
 	r.pdf.SetDrawColor(170, 170, 170)
 	r.pdf.SetLineWidth(0.2)
 	r.pdf.Line(marginL, headerY+2, pw-marginR, headerY+2)
@@ -673,9 +714,9 @@ func (r *renderer) footer() {
 	}
 	y := ph - marginBot + 6
 	r.pdf.SetXY(marginL, y)
-	r.pdf.CellFormat(pw-marginL-marginR, 5, fmt.Sprintf("第 %d 页 / 共 %s 页", r.page(), total), "", 0, "C", false, 0, "")
+	r.cellFormat(pw-marginL-marginR, 5, fmt.Sprintf("第 %d 页 / 共 %s 页", r.page(), total), "", 0, "C", false, 0, "")
 	r.pdf.SetXY(marginL, y)
-	r.pdf.CellFormat(pw-marginL-marginR, 5, "根哈希 "+r.shortHash(), "", 0, "R", false, 0, "")
+	r.cellFormat(pw-marginL-marginR, 5, "根哈希 "+r.shortHash(), "", 0, "R", false, 0, "")
 	r.pdf.SetTextColor(0, 0, 0)
 	if r.style != "" || r.size != 0 {
 		r.pdf.SetFont(fontName, r.style, r.size)
@@ -698,7 +739,7 @@ func (r *renderer) table(cols []column, rows [][]string, size, lineH float64, li
 		r.pdf.SetFillColor(235, 238, 243)
 		x := r.pdf.GetX()
 		for _, c := range cols {
-			r.pdf.CellFormat(c.width, lineH+2, r.s(c.title), "1", 0, "C", true, 0, "")
+			r.cellFormat(c.width, lineH+2, r.s(c.title), "1", 0, "C", true, 0, "")
 		}
 		r.pdf.Ln(-1)
 		r.pdf.SetX(x)
@@ -746,7 +787,7 @@ func (r *renderer) table(cols []column, rows [][]string, size, lineH float64, li
 						align = "C"
 						r.pdf.SetTextColor(20, 70, 160)
 					}
-					r.pdf.CellFormat(c.width-2, lineH, cells[i][li], "", 0, align, false, link, "")
+					r.cellFormat(c.width-2, lineH, cells[i][li], "", 0, align, false, link, "")
 					r.pdf.SetTextColor(0, 0, 0)
 				}
 				x += c.width
@@ -778,14 +819,14 @@ func (r *renderer) kv(fields []Field, labelW, size, lineH float64) {
 		r.ensure(lineH * float64(min(len(lines), 3)))
 		r.font("B", size)
 		r.pdf.SetX(marginL)
-		r.pdf.CellFormat(labelW, lineH, r.s(f.Label), "", 0, "L", false, 0, "")
+		r.cellFormat(labelW, lineH, r.s(f.Label), "", 0, "L", false, 0, "")
 		r.font("", size)
 		for i, line := range lines {
 			if i > 0 {
 				r.ensure(lineH)
 			}
 			r.pdf.SetX(marginL + labelW)
-			r.pdf.CellFormat(cw-labelW, lineH, line, "", 1, "L", false, 0, "")
+			r.cellFormat(cw-labelW, lineH, line, "", 1, "L", false, 0, "")
 		}
 	}
 }
@@ -798,10 +839,10 @@ func (r *renderer) cover() {
 	r.font("B", 22)
 	r.pdf.Bookmark("封面", 0, -1)
 	r.pdf.Ln(2)
-	r.pdf.CellFormat(0, 12, "消费纠纷证据材料", "", 1, "C", false, 0, "")
+	r.cellFormat(0, 12, "消费纠纷证据材料", "", 1, "C", false, 0, "")
 	r.font("", 12)
 	if r.rep.Case.Title != "" {
-		r.pdf.CellFormat(0, 8, r.s(r.rep.Case.Title), "", 1, "C", false, 0, "")
+		r.cellFormat(0, 8, r.s(r.rep.Case.Title), "", 1, "C", false, 0, "")
 	}
 	r.pdf.Ln(4)
 	c := r.rep.Case
@@ -811,7 +852,7 @@ func (r *renderer) cover() {
 		}
 		r.ensure(20)
 		r.font("B", 11.5)
-		r.pdf.CellFormat(0, 7, title, "B", 1, "L", false, 0, "")
+		r.cellFormat(0, 7, title, "B", 1, "L", false, 0, "")
 		r.pdf.Ln(1)
 		r.kv(fields, 32, 10, 5.3)
 		r.pdf.Ln(2.5)
@@ -822,7 +863,7 @@ func (r *renderer) cover() {
 	if strings.TrimSpace(c.Problem) != "" {
 		r.ensure(20)
 		r.font("B", 11.5)
-		r.pdf.CellFormat(0, 7, "问题概述", "B", 1, "L", false, 0, "")
+		r.cellFormat(0, 7, "问题概述", "B", 1, "L", false, 0, "")
 		r.pdf.Ln(1)
 		r.para(c.Problem, 10, 5.3, "")
 		r.pdf.Ln(2.5)
@@ -830,7 +871,7 @@ func (r *renderer) cover() {
 	if len(c.Demands) > 0 {
 		r.ensure(20)
 		r.font("B", 11.5)
-		r.pdf.CellFormat(0, 7, "请求", "B", 1, "L", false, 0, "")
+		r.cellFormat(0, 7, "请求", "B", 1, "L", false, 0, "")
 		r.pdf.Ln(1)
 		for i, d := range c.Demands {
 			r.para(fmt.Sprintf("%d. %s", i+1, d), 10, 5.3, "")
@@ -843,7 +884,7 @@ func (r *renderer) cover() {
 	}
 	r.ensure(30)
 	r.font("B", 11.5)
-	r.pdf.CellFormat(0, 7, "证据包", "B", 1, "L", false, 0, "")
+	r.cellFormat(0, 7, "证据包", "B", 1, "L", false, 0, "")
 	r.pdf.Ln(1)
 	pack := []Field{
 		{"证据数量", fmt.Sprintf("%d 份（原件逐字节保存在证据包 data/evidence/ 中）", len(r.rep.Items))},
@@ -920,7 +961,7 @@ func (r *renderer) noticeList() {
 	}
 	r.ensure(20)
 	r.font("B", 11)
-	r.pdf.CellFormat(0, 7, "处理提示", "", 1, "L", false, 0, "")
+	r.cellFormat(0, 7, "处理提示", "", 1, "L", false, 0, "")
 	for _, l := range lines {
 		r.para("· "+l, 8.5, 4.6, "")
 	}
@@ -935,7 +976,7 @@ func (r *renderer) integrity() {
 		r.ensure(14)
 		r.pdf.Ln(2)
 		r.font("B", 11.5)
-		r.pdf.CellFormat(0, 7, r.s(s), "", 1, "L", false, 0, "")
+		r.cellFormat(0, 7, r.s(s), "", 1, "L", false, 0, "")
 	}
 	p("本材料由 evipack " + r.rep.Version + " 生成。证据原件逐字节保存在证据包（BagIt 1.0 格式）的 data/evidence/ 文件夹中，本 PDF 保存在 data/report/ 中。每份原件的 SHA-256 哈希值列于下表；任何一个字节被改动，哈希值都会完全不同。")
 	sub("证据包根哈希")
@@ -991,7 +1032,7 @@ func (r *renderer) code(s string) {
 	r.pdf.SetY(y + 1.5)
 	for _, l := range lines {
 		r.pdf.SetX(marginL + 4)
-		r.pdf.CellFormat(r.contentWidth()-8, 5, l, "", 1, "L", false, 0, "")
+		r.cellFormat(r.contentWidth()-8, 5, l, "", 1, "L", false, 0, "")
 	}
 	r.pdf.SetY(y + h + 2)
 }

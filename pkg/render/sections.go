@@ -22,7 +22,7 @@ func (r *renderer) letter() {
 	r.addPage("P")
 	r.font("B", 16)
 	r.pdf.Bookmark(r.s(title), 0, -1)
-	r.pdf.CellFormat(0, 10, r.s(title), "", 1, "C", false, 0, "")
+	r.cellFormat(0, 10, r.s(title), "", 1, "C", false, 0, "")
 	r.pdf.Ln(3)
 	if d == nil {
 		r.para(r.rep.LetterRefusal, 10.5, 6, "")

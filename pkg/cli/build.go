@@ -109,6 +109,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		groups = append(groups, []string{dir})
 	}
 	jobs, perCase := shareJobs(opts.Jobs, len(groups), runtime.GOMAXPROCS(0))
+	defer limitCPUs(opts.Jobs)()
 	var (
 		mu     sync.Mutex
 		failed int
@@ -328,12 +329,23 @@ func (p *progressLine) draw() {
 	p.width = len(line)
 }
 
+// limitCPUs makes an explicit --jobs N below the number of CPUs a limit on
+// the CPUs used, the runtime's own work (the garbage collector) included,
+// and returns what undoes it.
+func limitCPUs(jobs int) (restore func()) {
+	if jobs <= 0 || jobs >= runtime.GOMAXPROCS(0) {
+		return func() {}
+	}
+	old := runtime.GOMAXPROCS(jobs)
+	return func() { runtime.GOMAXPROCS(old) }
+}
+
 // shareJobs turns --jobs into the number of cases built at once and the
 // workers each of them uses (hashing, image conversion, layout, writing).
 // jobs bounds the workers in all, as make -j does: the default, one per
 // CPU, builds a lone case with every core and a batch one case per core;
-// --jobs 1 builds one case at a time with one worker, which leaves the
-// rest of the machine free.
+// --jobs 1 builds one case at a time with one worker, on one CPU (see
+// limitCPUs), which leaves the rest of the machine free.
 func shareJobs(jobs, cases, cpus int) (concurrent, perCase int) {
 	if jobs <= 0 {
 		jobs = max(cpus, 1)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -668,5 +669,32 @@ func TestShareJobs(t *testing.T) {
 		if c != tt.concurrent || p != tt.perCase {
 			t.Errorf("shareJobs(%d, %d, %d) = %d, %d; want %d, %d", tt.jobs, tt.cases, tt.cpus, c, p, tt.concurrent, tt.perCase)
 		}
+	}
+}
+
+// TestLimitCPUs: --jobs below the number of CPUs caps the runtime's CPUs
+// for the build, and the cap is lifted afterwards.
+func TestLimitCPUs(t *testing.T) {
+	before := runtime.GOMAXPROCS(0)
+	if before < 2 {
+		t.Skip("one CPU")
+	}
+	restore := limitCPUs(1)
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("GOMAXPROCS under --jobs 1 = %d, want 1", got)
+	}
+	restore()
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("GOMAXPROCS after = %d, want %d", got, before)
+	}
+	for _, jobs := range []int{0, before, before + 3} {
+		limitCPUs(jobs)()
+		if got := runtime.GOMAXPROCS(0); got != before {
+			t.Errorf("--jobs %d changed GOMAXPROCS to %d", jobs, got)
+		}
+	}
+	limitCPUs(before + 3)
+	if got := runtime.GOMAXPROCS(0); got != before {
+		t.Errorf("--jobs %d raised GOMAXPROCS to %d", before+3, got)
 	}
 }

@@ -272,7 +272,7 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 	// The bundle is started before the evidence is read: each file is
 	// copied into the staging folder in the same pass that hashes it, and
-	// the report is rendered from those copies, so every input byte is read
+	// the report is rendered from those copies, so each file is hashed
 	// once and the PDF shows exactly the bytes that were hashed.
 	w, err := bundle.Create(opts.OutDir, name, bundle.Options{ModTime: opts.Packaging, Replace: true})
 	if err != nil {

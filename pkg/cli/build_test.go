@@ -688,13 +688,10 @@ func TestLimitCPUs(t *testing.T) {
 		t.Errorf("GOMAXPROCS after = %d, want %d", got, before)
 	}
 	for _, jobs := range []int{0, before, before + 3} {
-		limitCPUs(jobs)()
+		restore := limitCPUs(jobs)
 		if got := runtime.GOMAXPROCS(0); got != before {
 			t.Errorf("--jobs %d changed GOMAXPROCS to %d", jobs, got)
 		}
-	}
-	limitCPUs(before + 3)
-	if got := runtime.GOMAXPROCS(0); got != before {
-		t.Errorf("--jobs %d raised GOMAXPROCS to %d", before+3, got)
+		restore()
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"image"
 	"io"
 
 	"github.com/klauspost/compress/zlib"
@@ -336,11 +335,14 @@ func writeRGBARows(pix []byte, stride, w, h int, rows func(w, h, bpp int) (*rowW
 	return rw.close()
 }
 
-// writeGrayRows writes an 8-bit gray image's rows.
-func writeGrayRows(img *image.Gray, rw *rowWriter) error {
-	w, h := img.Rect.Dx(), img.Rect.Dy()
+// writeGrayRows writes the rows of 8-bit gray pixels.
+func writeGrayRows(pix []byte, stride, w, h int, rows func(w, h, bpp int) (*rowWriter, error)) error {
+	rw, err := rows(w, h, 1)
+	if err != nil {
+		return err
+	}
 	for y := range h {
-		if err := rw.write(img.Pix[y*img.Stride : y*img.Stride+w]); err != nil {
+		if err := rw.write(pix[y*stride : y*stride+w]); err != nil {
 			return err
 		}
 	}

@@ -510,11 +510,7 @@ func (s *imageSet) decodeAndWrite(it *evidence.Item, pixels *weighted, rows func
 	// as decoded; anything else is composited over white first.
 	switch m := img.(type) {
 	case *image.Gray:
-		rw, err := rows(m.Rect.Dx(), m.Rect.Dy(), 1)
-		if err != nil {
-			return err
-		}
-		return writeGrayRows(m, rw)
+		return writeGrayRows(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), rows)
 	case *image.RGBA:
 		if m.Opaque() {
 			return writeRGBARows(m.Pix, m.Stride, m.Rect.Dx(), m.Rect.Dy(), rows)

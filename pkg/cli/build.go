@@ -69,7 +69,7 @@ Builds one bundle per case folder into OUT_DIR/<case folder name>/.
 	}
 	cmd.Flags().StringVarP(&opts.OutDir, "out", "o", "evipack-out", "output folder for the bundles")
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
-	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "workers in all: cases built at once, sharing them (0 = number of CPUs)")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases built at once, on at most that many CPUs (0 = number of CPUs)")
 	cmd.Flags().StringVar(&opts.Target, "target", "", "document to write: 12315 (投诉书), payment (支付平台投诉), arbitration (仲裁申请书) or merchant (催告函); default from case.yaml")
 	cmd.Flags().Int64Var(&opts.MaxPDF, "max-pdf-size", pack.DefaultMaxPDFSize, "split the PDF into volumes of about this many bytes, for upload size limits (0 = never split)")
 	cmd.Flags().BoolVar(&opts.Zip, "zip", false, "also write the bag as OUT_DIR/<case>.zip (one file, deterministic)")
@@ -341,15 +341,19 @@ func limitCPUs(jobs int) (restore func()) {
 }
 
 // shareJobs turns --jobs into the number of cases built at once and the
-// workers each of them uses (hashing, image conversion, layout, writing).
-// jobs bounds the workers in all, as make -j does: the default, one per
-// CPU, builds a lone case with every core and a batch one case per core;
-// --jobs 1 builds one case at a time with one worker, on one CPU (see
-// limitCPUs), which leaves the rest of the machine free.
+// workers each of them may use (hashing, image conversion, layout,
+// writing). jobs cases run at once, on at most jobs CPUs (limitCPUs caps
+// the runtime below the machine's count). Each case may use all of those
+// CPUs, not its share of them: a case spends part of its time in steps
+// that run on one goroutine (placing, the letters, committing), and the
+// other cases' workers fill the CPUs meanwhile. The runtime's CPU cap, not
+// the worker count, keeps the total within jobs. More workers than CPUs
+// are given only to a lone case that asks for them.
 func shareJobs(jobs, cases, cpus int) (concurrent, perCase int) {
+	cpus = max(cpus, 1)
 	if jobs <= 0 {
-		jobs = max(cpus, 1)
+		jobs = cpus
 	}
 	concurrent = max(1, min(jobs, cases))
-	return concurrent, max(1, jobs/concurrent)
+	return concurrent, max(jobs/concurrent, min(jobs, cpus))
 }

@@ -647,22 +647,24 @@ func TestBuildProgress(t *testing.T) {
 	}
 }
 
-// TestShareJobs: --jobs bounds the workers in all; a lone case gets them
-// all, a batch runs min(jobs, cases) cases sharing them.
+// TestShareJobs: --jobs N builds min(N, cases) cases at once, each free to
+// use the N CPUs (at most the machine's); only a lone case gets more
+// workers than CPUs, when it asks.
 func TestShareJobs(t *testing.T) {
 	tests := []struct {
 		jobs, cases, cpus   int
 		concurrent, perCase int
 	}{
-		{0, 1, 8, 1, 8},  // default: a lone case uses every CPU
-		{0, 50, 8, 8, 1}, // default batch: one case per CPU
-		{0, 3, 8, 3, 2},  // fewer cases than CPUs share them out
-		{1, 50, 8, 1, 1}, // --jobs 1: one case, one worker
-		{2, 50, 8, 2, 1}, // --jobs 2: two cases, one worker each
-		{4, 1, 2, 1, 4},  // more workers than CPUs if asked
-		{0, 0, 4, 1, 4},  // no cases: still sane
-		{0, 5, 0, 1, 1},  // no CPU count
-		{-3, 2, 2, 2, 1}, // negative is the default
+		{0, 1, 8, 1, 8},    // default: a lone case uses every CPU
+		{0, 50, 8, 8, 8},   // default batch: one case per CPU, each may use all
+		{0, 3, 8, 3, 8},    // fewer cases than CPUs
+		{1, 50, 8, 1, 1},   // --jobs 1: one case, one worker
+		{2, 50, 8, 2, 2},   // --jobs 2: two cases, each may use both CPUs
+		{4, 1, 2, 1, 4},    // a lone case: more workers than CPUs if asked
+		{16, 50, 2, 16, 2}, // a batch never gets more workers than CPUs per case
+		{0, 0, 4, 1, 4},    // no cases: still sane
+		{0, 5, 0, 1, 1},    // no CPU count
+		{-3, 2, 2, 2, 2},   // negative is the default
 	}
 	for _, tt := range tests {
 		c, p := shareJobs(tt.jobs, tt.cases, tt.cpus)

@@ -43,7 +43,46 @@ func (rw *rowWriter) write(row []byte) error {
 	return err
 }
 
+// writeRGBA adds one row of 8-bit RGBA pixels, composited over white as
+// RGB (a writer made with bpp 3). Compositing and the Sub filter are one
+// pass over the row.
+func (rw *rowWriter) writeRGBA(px []byte) error {
+	subRGBA(rw.line, px)
+	_, err := rw.zw.Write(rw.line)
+	return err
+}
+
 func (rw *rowWriter) close() error { return rw.zw.Close() }
+
+// subRGBA writes a row of 8-bit non-premultiplied RGBA pixels px to line as
+// a PNG row of RGB with filter Sub, each pixel composited over white first:
+// line[0] is the filter byte, then len(px)/4 pixels of 3 bytes. It is
+// compositeRow8 followed by rowWriter.write, in one pass. Screenshots are
+// opaque but for their corners, so opaque and fully transparent pixels
+// skip the arithmetic.
+func subRGBA(line, px []byte) {
+	line[0] = 1 // Sub
+	n := min(len(px)/4, (len(line)-1)/3)
+	out := line[1 : 1+3*n]
+	px = px[:4*n]
+	var pr, pg, pb byte // the pixel before, composited
+	for x := 0; x < n; x++ {
+		p := px[4*x : 4*x+4 : 4*x+4]
+		r, g, b := p[0], p[1], p[2]
+		switch a := uint32(p[3]); a {
+		case 255:
+		case 0:
+			r, g, b = 255, 255, 255
+		default:
+			r = uint8((uint32(r)*a + 255*(255-a) + 127) / 255)
+			g = uint8((uint32(g)*a + 255*(255-a) + 127) / 255)
+			b = uint8((uint32(b)*a + 255*(255-a) + 127) / 255)
+		}
+		o := out[3*x : 3*x+3 : 3*x+3]
+		o[0], o[1], o[2] = r-pr, g-pg, b-pb
+		pr, pg, pb = r, g, b
+	}
+}
 
 // pngChunks walks the chunks of a PNG: the one chunk reader of the image
 // path (scanPNG records where IDAT data lies, idatReader streams it).
@@ -227,6 +266,13 @@ func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp in
 			return fmt.Errorf("row %d: %v", y, err)
 		}
 		px := cur[1:]
+		if depth == 8 && channels == 4 {
+			if err := rw.writeRGBA(px); err != nil {
+				return err
+			}
+			cur, prev = prev, cur
+			continue
+		}
 		if depth == 8 {
 			compositeRow8(row, px, channels, outBpp)
 		} else {
@@ -267,40 +313,62 @@ func compositeRow8(row, px []byte, channels, outBpp int) {
 	}
 }
 
-// unfilter reverses a PNG row filter in place.
+// unfilter reverses a PNG row filter in place. prev is the row above,
+// unfiltered (zeros for the first row), at least as long as cur.
 func unfilter(ft byte, cur, prev []byte, bpp int) error {
+	prev = prev[:len(cur)]
+	// The four-byte paths take whole pixels; PNG rows always are.
+	px4 := bpp == 4 && len(cur)%4 == 0
 	switch ft {
 	case 0:
 	case 1:
+		if px4 {
+			// Four bytes at a time: a pixel depends on the one before.
+			for i := 4; i+4 <= len(cur); i += 4 {
+				binary.LittleEndian.PutUint32(cur[i:], addBytes32(binary.LittleEndian.Uint32(cur[i:]), binary.LittleEndian.Uint32(cur[i-4:])))
+			}
+			break
+		}
 		for i := bpp; i < len(cur); i++ {
 			cur[i] += cur[i-bpp]
 		}
 	case 2:
-		for i := range cur {
+		// Eight independent bytes at a time.
+		i := 0
+		for ; i+8 <= len(cur); i += 8 {
+			binary.LittleEndian.PutUint64(cur[i:], addBytes64(binary.LittleEndian.Uint64(cur[i:]), binary.LittleEndian.Uint64(prev[i:])))
+		}
+		for ; i < len(cur); i++ {
 			cur[i] += prev[i]
 		}
 	case 3:
-		for i := range bpp {
-			cur[i] += prev[i] / 2
+		if px4 {
+			avg4(cur, prev)
+			break
 		}
-		for i := bpp; i < len(cur); i++ {
-			cur[i] += uint8((int(cur[i-bpp]) + int(prev[i])) / 2)
+		// One channel at a time, the byte to the left kept in a register;
+		// the left of the first pixel is 0.
+		for ch := range min(bpp, len(cur)) {
+			var a int
+			for i := ch; i < len(cur); i += bpp {
+				a = int(cur[i]+uint8((a+int(prev[i]))/2)) & 0xff
+				cur[i] = uint8(a)
+			}
 		}
 	case 4:
-		for i := range bpp {
-			cur[i] += prev[i]
+		if px4 {
+			paeth4(cur, prev)
+			break
 		}
-		for i := bpp; i < len(cur); i++ {
-			a, b, c := int(cur[i-bpp]), int(prev[i]), int(prev[i-bpp])
-			p := a + b - c
-			pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-			switch {
-			case pa <= pb && pa <= pc:
-				cur[i] += uint8(a)
-			case pb <= pc:
-				cur[i] += uint8(b)
-			default:
-				cur[i] += uint8(c)
+		// One channel at a time: a is the byte to the left, c the one
+		// above it (both 0 left of the first pixel).
+		for ch := range min(bpp, len(cur)) {
+			var a, c uint8
+			for i := ch; i < len(cur); i += bpp {
+				b := prev[i]
+				a = cur[i] + paeth(a, b, c)
+				cur[i] = a
+				c = b
 			}
 		}
 	default:
@@ -309,11 +377,63 @@ func unfilter(ft byte, cur, prev []byte, bpp int) error {
 	return nil
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// paeth is the PNG Paeth predictor of a byte from the one to its left
+// (a), above (b) and above-left (c).
+func paeth(a, b, c uint8) uint8 {
+	pa := int(b) - int(c) // |p - a| with p = a + b - c
+	pb := int(a) - int(c) // |p - b|
+	pc := pa + pb         // |p - c|
+	pa, pb, pc = max(pa, -pa), max(pb, -pb), max(pc, -pc)
+	if pa <= pb && pa <= pc {
+		return a
 	}
-	return x
+	if pb <= pc {
+		return b
+	}
+	return c
+}
+
+// paeth4 reverses the Paeth filter on a row of 4-byte pixels. The four
+// channels are four independent chains, interleaved so the processor can
+// work on them at once.
+func paeth4(cur, prev []byte) {
+	var a0, a1, a2, a3, c0, c1, c2, c3 uint8
+	for i := 0; i+4 <= len(cur); i += 4 {
+		p, q := cur[i:i+4:i+4], prev[i:i+4:i+4]
+		b0, b1, b2, b3 := q[0], q[1], q[2], q[3]
+		a0 = p[0] + paeth(a0, b0, c0)
+		a1 = p[1] + paeth(a1, b1, c1)
+		a2 = p[2] + paeth(a2, b2, c2)
+		a3 = p[3] + paeth(a3, b3, c3)
+		p[0], p[1], p[2], p[3] = a0, a1, a2, a3
+		c0, c1, c2, c3 = b0, b1, b2, b3
+	}
+}
+
+// avg4 reverses the Average filter on a row of 4-byte pixels, the four
+// channels interleaved as in paeth4.
+func avg4(cur, prev []byte) {
+	var a0, a1, a2, a3 uint8
+	for i := 0; i+4 <= len(cur); i += 4 {
+		p, q := cur[i:i+4:i+4], prev[i:i+4:i+4]
+		a0 = p[0] + uint8((uint(a0)+uint(q[0]))/2)
+		a1 = p[1] + uint8((uint(a1)+uint(q[1]))/2)
+		a2 = p[2] + uint8((uint(a2)+uint(q[2]))/2)
+		a3 = p[3] + uint8((uint(a3)+uint(q[3]))/2)
+		p[0], p[1], p[2], p[3] = a0, a1, a2, a3
+	}
+}
+
+// addBytes64 adds the eight bytes of x and y lane by lane, modulo 256.
+func addBytes64(x, y uint64) uint64 {
+	const hi = 0x8080808080808080
+	return ((x &^ hi) + (y &^ hi)) ^ ((x ^ y) & hi)
+}
+
+// addBytes32 adds the four bytes of x and y lane by lane, modulo 256.
+func addBytes32(x, y uint32) uint32 {
+	const hi = 0x80808080
+	return ((x &^ hi) + (y &^ hi)) ^ ((x ^ y) & hi)
 }
 
 // writeRGBARows writes the rows of opaque 8-bit RGBA pixels as RGB.
@@ -322,13 +442,8 @@ func writeRGBARows(pix []byte, stride, w, h int, rows func(w, h, bpp int) (*rowW
 	if err != nil {
 		return err
 	}
-	row := make([]byte, 3*w)
 	for y := range h {
-		px := pix[y*stride : y*stride+4*w]
-		for x := range w {
-			row[3*x], row[3*x+1], row[3*x+2] = px[4*x], px[4*x+1], px[4*x+2]
-		}
-		if err := rw.write(row); err != nil {
+		if err := rw.writeRGBA(pix[y*stride : y*stride+4*w]); err != nil {
 			return err
 		}
 	}

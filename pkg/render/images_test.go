@@ -401,3 +401,10 @@ func TestIdenticalImagesShareStream(t *testing.T) {
 		t.Fatalf("the image is drawn %d times, want 2:\n%s", n, out)
 	}
 }
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,133 @@
+package render
+
+import (
+	"bytes"
+	"io"
+	"testing"
+)
+
+// unfilterReference reverses a PNG row filter byte by byte, as the PNG
+// specification states it: the reference the fast paths are checked
+// against.
+func unfilterReference(ft byte, cur, prev []byte, bpp int) {
+	for i := range cur {
+		var a, b, c int
+		if i >= bpp {
+			a, c = int(cur[i-bpp]), int(prev[i-bpp])
+		}
+		b = int(prev[i])
+		var pred int
+		switch ft {
+		case 1:
+			pred = a
+		case 2:
+			pred = b
+		case 3:
+			pred = (a + b) / 2
+		case 4:
+			p := a + b - c
+			pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
+			switch {
+			case pa <= pb && pa <= pc:
+				pred = a
+			case pb <= pc:
+				pred = b
+			default:
+				pred = c
+			}
+		}
+		cur[i] += uint8(pred)
+	}
+}
+
+// FuzzUnfilter: every filter, at every pixel size a PNG can have, gives
+// what the byte-by-byte reference gives (the four-byte paths, the eight-
+// byte Up and the tails after them included).
+func FuzzUnfilter(f *testing.F) {
+	f.Add(byte(4), byte(4), []byte("0123456789abcdefghijklmnopqrstuvwxyz!?"))
+	f.Add(byte(1), byte(4), []byte{255, 255, 255, 255, 1, 1, 1, 1, 200, 100, 50, 0, 7})
+	f.Add(byte(2), byte(3), []byte{250, 9, 128, 127, 129, 0, 255, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10})
+	f.Add(byte(3), byte(4), []byte{255, 254, 0, 1, 128, 129, 3, 3, 3, 200, 201, 202, 203, 204, 205, 206})
+	f.Add(byte(4), byte(2), []byte{10, 200, 30, 40, 250, 60, 70, 80, 90, 0, 1, 2})
+	// Paeth ties: left and upper-left equally near (a=30, b=0, c=10);
+	// the left byte wins.
+	f.Add(byte(4), byte(0), []byte{10, 0, 20, 5})
+	f.Add(byte(4), byte(3), []byte{10, 10, 10, 10, 0, 0, 0, 0, 20, 20, 20, 20, 5, 5, 5, 5})
+	f.Fuzz(func(t *testing.T, ft, size byte, data []byte) {
+		bpp := []int{1, 2, 3, 4, 6, 8}[int(size)%6]
+		ft %= 5
+		// data holds the row above, then the row.
+		n := len(data) / 2
+		prev, cur := data[:n], data[n:2*n]
+		want := bytes.Clone(cur)
+		unfilterReference(ft, want, prev, bpp)
+		got := bytes.Clone(cur)
+		if err := unfilter(ft, got, bytes.Clone(prev), bpp); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("filter %d, %d bytes per pixel:\nprev %v\ncur  %v\ngot  %v\nwant %v", ft, bpp, prev, cur, got, want)
+		}
+	})
+}
+
+// FuzzSubRGBA: the one-pass composite and Sub filter gives what
+// compositeRow8 followed by rowWriter.write gives.
+func FuzzSubRGBA(f *testing.F) {
+	f.Add([]byte{255, 0, 0, 255, 0, 255, 0, 0, 10, 20, 30, 128, 9, 9, 9, 255, 200, 100, 50, 1})
+	f.Add([]byte{0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 255})
+	f.Fuzz(func(t *testing.T, px []byte) {
+		px = px[:len(px)/4*4]
+		w := len(px) / 4
+		if w == 0 {
+			return // an image is at least one pixel wide
+		}
+		row := make([]byte, 3*w)
+		compositeRow8(row, px, 4, 3)
+		var ref bytes.Buffer
+		rw, err := newRowWriter(io.Discard, w, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rw.zw.Reset(&ref)
+		if err := rw.write(row); err != nil {
+			t.Fatal(err)
+		}
+		want := bytes.Clone(rw.line)
+		line := make([]byte, 1+3*w)
+		subRGBA(line, px)
+		if !bytes.Equal(line, want) {
+			t.Fatalf("pixels %v:\ngot  %v\nwant %v", px, line, want)
+		}
+	})
+}
+
+// BenchmarkConvertPNG streams a screenshot-sized RGBA PNG (1080×2400,
+// every filter type, opaque but for rounded corners) through
+// flattenPNGRows: inflate, unfilter, composite over white, Sub filter and
+// deflate.
+func BenchmarkConvertPNG(b *testing.B) {
+	const w, h = 1080, 2400
+	data := rawPNG(b, w, h, 6, 8, func(x, y, c int) uint16 {
+		if c == 3 {
+			if (x < 30 || x >= w-30) && (y < 30 || y >= h-30) {
+				return uint16((x + y) % 256) // the corners
+			}
+			return 255
+		}
+		// Bands of flat colour with text-like detail, as a chat shows.
+		if (y/120)%3 == 1 && (x/6+y/9)%5 == 0 {
+			return uint16((x*y + c*40) % 256)
+		}
+		return uint16(240 - (y/120%4)*30 + c*5)
+	})
+	b.SetBytes(w * h * 4)
+	for b.Loop() {
+		err := flattenPNGRows(bytes.NewReader(data), maxFlattenPixels, func(w, h, bpp int) (*rowWriter, error) {
+			return newRowWriter(io.Discard, w, bpp)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

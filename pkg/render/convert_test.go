@@ -6,37 +6,39 @@ import (
 	"testing"
 )
 
-// unfilterReference reverses a PNG row filter byte by byte, as the PNG
-// specification states it: the reference the fast paths are checked
-// against.
+// predictReference is a PNG filter's prediction of a byte from the one
+// to its left (a), above (b) and above-left (c), as the specification
+// states it: the reference for unfilter and the test encoder rawPNG.
+func predictReference(ft byte, a, b, c int) int {
+	switch ft {
+	case 1:
+		return a
+	case 2:
+		return b
+	case 3:
+		return (a + b) / 2
+	case 4:
+		p := a + b - c
+		pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
+		switch {
+		case pa <= pb && pa <= pc:
+			return a
+		case pb <= pc:
+			return b
+		}
+		return c
+	}
+	return 0
+}
+
+// unfilterReference reverses a PNG row filter byte by byte.
 func unfilterReference(ft byte, cur, prev []byte, bpp int) {
 	for i := range cur {
-		var a, b, c int
+		var a, c int
 		if i >= bpp {
 			a, c = int(cur[i-bpp]), int(prev[i-bpp])
 		}
-		b = int(prev[i])
-		var pred int
-		switch ft {
-		case 1:
-			pred = a
-		case 2:
-			pred = b
-		case 3:
-			pred = (a + b) / 2
-		case 4:
-			p := a + b - c
-			pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-			switch {
-			case pa <= pb && pa <= pc:
-				pred = a
-			case pb <= pc:
-				pred = b
-			default:
-				pred = c
-			}
-		}
-		cur[i] += uint8(pred)
+		cur[i] += uint8(predictReference(ft, a, int(prev[i]), c))
 	}
 }
 

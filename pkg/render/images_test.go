@@ -52,26 +52,7 @@ func rawPNG(t testing.TB, w, h int, ct, depth byte, sample func(x, y, c int) uin
 				c = int(prev[i-bpp])
 			}
 			b = int(prev[i])
-			var pred int
-			switch ft {
-			case 1:
-				pred = a
-			case 2:
-				pred = b
-			case 3:
-				pred = (a + b) / 2
-			case 4:
-				p := a + b - c
-				pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
-				switch {
-				case pa <= pb && pa <= pc:
-					pred = a
-				case pb <= pc:
-					pred = b
-				default:
-					pred = c
-				}
-			}
+			pred := predictReference(ft, a, b, c)
 			out[i] = row[i] - uint8(pred)
 		}
 		raw.WriteByte(ft)

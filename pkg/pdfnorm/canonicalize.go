@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // Canonicalize rewrites a complete PDF with a classic cross-reference table
@@ -16,7 +19,10 @@ import (
 //     arrays in order; objects that cannot be reached are dropped;
 //   - dictionaries are written with sorted keys, names and strings in one
 //     canonical escaping, numbers as they were written;
-//   - stream bytes are kept exactly; /Length is set to their real length;
+//   - stream bytes are kept exactly, except that a stream with no /Filter
+//     (fpdf's page contents, written uncompressed) is compressed with
+//     /FlateDecode, metadata streams excepted; /Length is set to the real
+//     length;
 //   - a fresh cross-reference table and trailer (/ID kept when present,
 //     none added) are written after the original header and binary-comment
 //     lines.
@@ -29,6 +35,7 @@ func Canonicalize(pdf []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("canonicalize: %w", err)
 	}
+	d.deflatePlain = true
 	out, err := d.canonical()
 	if err != nil {
 		return nil, fmt.Errorf("canonicalize: %w", err)
@@ -57,6 +64,8 @@ type doc struct {
 	compressed map[int]compressedRef
 	objStm     map[int]*objStream // decoded object streams
 	decoded    int                // bytes decoded into objStm
+
+	deflatePlain bool // Canonicalize compresses unfiltered streams
 }
 
 func lineAt(buf []byte, pos int) []byte {
@@ -396,9 +405,13 @@ func (d *doc) write(out io.Writer, resolve func(stream []byte) (External, bool))
 			base += cw.n
 			w.WriteString("\nendstream")
 		case o.isStream:
-			w.value(o.val, newNum, int64(len(o.stream)))
+			val, data := o.val, o.stream
+			if d.deflatePlain && out == nil {
+				val, data = deflatePlain(val, data)
+			}
+			w.value(val, newNum, int64(len(data)))
 			w.WriteString("\nstream\n")
-			w.Write(o.stream)
+			w.Write(data)
 			w.WriteString("\nendstream")
 		default:
 			w.value(o.val, newNum, -1)
@@ -578,4 +591,49 @@ func (d *doc) indirectAnnots(o *object, next int) int {
 		}
 	}
 	return next
+}
+
+// zlibWriters are reused: a compressor's state is over half a megabyte,
+// and a volume has a content stream per page.
+var zlibWriters = sync.Pool{New: func() any {
+	zw, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed) // a valid level
+	return zw
+}}
+
+// deflatePlain compresses the data of a stream that has no /Filter, and
+// is not metadata (which stays readable to tools that look for XMP), and
+// returns its dictionary with /Filter /FlateDecode. Anything else is
+// returned as it is.
+func deflatePlain(dict value, data []byte) (value, []byte) {
+	if dict.k != kindDict || len(data) == 0 {
+		return dict, data
+	}
+	if _, ok := dict.get("Filter"); ok {
+		return dict, data
+	}
+	if t, ok := dict.get("Type"); ok && t.k == kindName && string(t.b) == "Metadata" {
+		return dict, data
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(data)/3 + 64)
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	zw.Reset(&buf)
+	// Writes to a bytes.Buffer cannot fail.
+	zw.Write(data)
+	zw.Close()
+	out := value{k: kindDict, dict: make([]entry, 0, len(dict.dict)+1)}
+	filter := entry{key: []byte("Filter"), val: value{k: kindName, b: []byte("FlateDecode")}}
+	added := false
+	for _, e := range dict.dict {
+		if !added && string(e.key) > "Filter" {
+			out.dict = append(out.dict, filter)
+			added = true
+		}
+		out.dict = append(out.dict, e)
+	}
+	if !added {
+		out.dict = append(out.dict, filter)
+	}
+	return out, buf.Bytes()
 }

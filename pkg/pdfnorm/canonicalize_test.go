@@ -2,6 +2,7 @@ package pdfnorm
 
 import (
 	"bytes"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +65,8 @@ func TestCanonicalizeIdempotent(t *testing.T) {
 
 // TestCanonicalizeSyntax checks that PDF syntax an imported object may carry
 // survives with its meaning, that keys are sorted, unreachable objects are
-// dropped, objects renumbered breadth-first and indirect /Length resolved.
+// dropped, objects renumbered breadth-first, indirect /Length resolved and
+// an unfiltered content stream compressed (metadata left readable).
 func TestCanonicalizeSyntax(t *testing.T) {
 	objs := []string{
 		"<< /Type /Catalog /Pages 3 0 R /Extra 5 0 R >>",
@@ -76,6 +78,10 @@ func TestCanonicalizeSyntax(t *testing.T) {
 		"5",
 		"<< /Unreachable true >>",
 	}
+	// The catalog's /Metadata: an XMP stream stays as it is.
+	objs[0] = "<< /Type /Catalog /Pages 3 0 R /Extra 5 0 R /Metadata 9 0 R >>"
+	const xmp = `<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>`
+	objs = append(objs, "<< /Type /Metadata /Subtype /XML /Length "+itoa(len(xmp))+" >>\nstream\n"+xmp+"\nendstream")
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 	offs := make([]int, len(objs)+1)
@@ -88,7 +94,7 @@ func TestCanonicalizeSyntax(t *testing.T) {
 	for _, o := range offs[1:] {
 		b.WriteString(pad10(o) + " 00000 n \n")
 	}
-	b.WriteString("trailer\n<< /Size 9 /Info 2 0 R /Root 1 0 R >>\nstartxref\n" + itoa(x) + "\n%%EOF\n")
+	b.WriteString("trailer\n<< /Size " + itoa(len(objs)+1) + " /Info 2 0 R /Root 1 0 R >>\nstartxref\n" + itoa(x) + "\n%%EOF\n")
 
 	got, err := Canonicalize(b.Bytes())
 	if err != nil {
@@ -96,16 +102,31 @@ func TestCanonicalizeSyntax(t *testing.T) {
 	}
 	for _, want := range []string{
 		"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
-		"1 0 obj\n<</Extra 3 0 R /Pages 4 0 R /Type /Catalog>>\nendobj\n",
+		"1 0 obj\n<</Extra 3 0 R /Metadata 4 0 R /Pages 5 0 R /Type /Catalog>>\nendobj\n",
 		"2 0 obj\n<</Producer (a \\(b\\) c\\\\ A\n) /Title <FEFF4E2D>>>\nendobj\n",
 		"3 0 obj\n<</B [(x) <00FF> <</K null>> 1.5 -2 +3 .5] /Missing null /Z#20name /A>>\nendobj\n",
-		"4 0 obj\n<</Count 1 /Kids [5 0 R] /Type /Pages>>\nendobj\n",
-		"6 0 obj\n<</Length 3>>\nstream\nq Q\nendstream\nendobj\n",
-		"trailer\n<</Info 2 0 R /Root 1 0 R /Size 7>>\n",
+		"4 0 obj\n<</Length 48 /Subtype /XML /Type /Metadata>>\nstream\n<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"></x:xmpmeta>\nendstream\nendobj\n",
+		"5 0 obj\n<</Count 1 /Kids [6 0 R] /Type /Pages>>\nendobj\n",
+		"7 0 obj\n<</Filter /FlateDecode /Length ",
+		"trailer\n<</Info 2 0 R /Root 1 0 R /Size 8>>\n",
 	} {
 		if !strings.Contains(string(got), want) {
 			t.Errorf("output lacks %q\n--- output ---\n%s", want, got)
 		}
+	}
+	// The content stream, compressed, still says "q Q".
+	i := bytes.Index(got, []byte("7 0 obj\n"))
+	j := bytes.Index(got[max(i, 0):], []byte("stream\n"))
+	k := bytes.Index(got[max(i, 0):], []byte("\nendstream"))
+	if i < 0 || j < 0 || k < j {
+		t.Fatalf("no content stream in\n%s", got)
+	}
+	zr, err := zlib.NewReader(bytes.NewReader(got[i+j+len("stream\n") : i+k]))
+	if err != nil {
+		t.Fatalf("content stream: %v", err)
+	}
+	if plain, err := io.ReadAll(zr); err != nil || string(plain) != "q Q" {
+		t.Errorf("content stream inflates to %q, %v; want \"q Q\"", plain, err)
 	}
 	if strings.Contains(string(got), "Unreachable") {
 		t.Errorf("unreachable object kept")

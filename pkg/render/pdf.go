@@ -477,7 +477,9 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 	}()
 	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"})
 	pdf.SetCatalogSort(true)
-	pdf.SetCompression(true)
+	// Page contents are compressed by pdfnorm.Canonicalize, with a
+	// reused compressor; fpdf would allocate one per page.
+	pdf.SetCompression(false)
 	pdf.SetCreationDate(rep.Packaged)
 	pdf.SetModificationDate(rep.Packaged)
 	pdf.SetMargins(marginL, marginTop, marginR)

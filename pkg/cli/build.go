@@ -144,64 +144,46 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			fmt.Fprintln(env.Out, out.Bundle)
 		}
 	}
-	next := make(chan []string)
-	var wg sync.WaitGroup
-	for range min(jobs, len(groups)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for group := range next {
-				first := ""
-				for _, dir := range group {
-					if ctx.Err() != nil {
-						return
-					}
-					var out *pack.Outcome
-					var err error
-					if first != "" {
-						err = fmt.Errorf("build %s: %s", dir, env.msg(
-							fmt.Sprintf("has the same folder name as %s, whose bundle this run already wrote; rename one of them or build them into different output folders", first),
-							fmt.Sprintf("与 %s 的文件夹同名，本次已为其生成证据包；请改名，或分别输出到不同的文件夹", first)))
-					} else {
-						var progress func(string, int, int)
-						if opts.progress(env) {
-							progress = prog.update(filepath.Base(dir))
-						}
-						out, err = pack.Build(ctx, dir, pack.Options{
-							Progress: progress, Jobs: perCase,
-							OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
-							Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict, MaxPDFSize: maxPDF(opts.MaxPDF),
-						})
-					}
-					if err == nil && opts.Zip {
-						zipPath := out.Bundle + ".zip"
-						if zerr := bundle.WriteZipFile(ctx, zipPath, out.Bundle, filepath.Base(out.Bundle), when.UTC()); zerr != nil {
-							err = fmt.Errorf("build %s: zip: %w", dir, zerr)
-						} else {
-							out.Zip = zipPath
-						}
-					}
-					if err != nil && ctx.Err() != nil {
-						return // interrupted: no line for a case that did not finish
-					}
-					if err == nil {
-						first = dir
-					}
-					report(dir, out, err)
+	parallel(ctx, len(groups), jobs, func(gi int) {
+		first := ""
+		for _, dir := range groups[gi] {
+			if ctx.Err() != nil {
+				return
+			}
+			var out *pack.Outcome
+			var err error
+			if first != "" {
+				err = fmt.Errorf("build %s: %s", dir, env.msg(
+					fmt.Sprintf("has the same folder name as %s, whose bundle this run already wrote; rename one of them or build them into different output folders", first),
+					fmt.Sprintf("与 %s 的文件夹同名，本次已为其生成证据包；请改名，或分别输出到不同的文件夹", first)))
+			} else {
+				var progress func(string, int, int)
+				if opts.progress(env) {
+					progress = prog.update(filepath.Base(dir))
+				}
+				out, err = pack.Build(ctx, dir, pack.Options{
+					Progress: progress, Jobs: perCase,
+					OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
+					Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict, MaxPDFSize: maxPDF(opts.MaxPDF),
+				})
+			}
+			if err == nil && opts.Zip {
+				zipPath := out.Bundle + ".zip"
+				if zerr := bundle.WriteZipFile(ctx, zipPath, out.Bundle, filepath.Base(out.Bundle), when.UTC()); zerr != nil {
+					err = fmt.Errorf("build %s: zip: %w", dir, zerr)
+				} else {
+					out.Zip = zipPath
 				}
 			}
-		}()
-	}
-feed:
-	for _, g := range groups {
-		select {
-		case next <- g:
-		case <-ctx.Done():
-			break feed
+			if err != nil && ctx.Err() != nil {
+				return // interrupted: no line for a case that did not finish
+			}
+			if err == nil {
+				first = dir
+			}
+			report(dir, out, err)
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	// Interrupted only if a case did not finish: a ^C that arrives after the
 	// last bundle was renamed into place changes nothing.
 	if err := ctx.Err(); err != nil && done < len(opts.Cases) {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -19,6 +18,7 @@ type CheckOptions struct {
 	Cases  []string
 	JSON   bool
 	Strict bool
+	Jobs   int
 }
 
 // NewCmdCheck builds `evipack check`.
@@ -47,6 +47,7 @@ cross-checks, writing nothing. Exit 3 when a required link is missing (with
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per case on stdout")
 	cmd.Flags().BoolVar(&opts.Strict, "strict", false, "fail (exit 3) on warnings too")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "cases checked at once, on at most that many CPUs (0 = number of CPUs)")
 	return cmd
 }
 
@@ -58,46 +59,41 @@ type checkResult struct {
 }
 
 func checkRun(ctx context.Context, opts *CheckOptions) error {
-	env := opts.Env
-	when, _, err := env.Packaging()
+	when, _, err := opts.Env.Packaging()
 	if err != nil {
 		return err
 	}
-	worst := ExitOK
-	for _, dir := range opts.Cases {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	defer limitCPUs(opts.Jobs)()
+	var t tally
+	parallel(ctx, len(opts.Cases), opts.Jobs, func(i int) {
+		dir := opts.Cases[i]
 		c, res, err := pack.Load(ctx, dir, pack.Options{Packaging: when})
 		var cr *checklist.Result
 		if err == nil {
 			cr, err = checklist.Run(c, res.Items, when)
 		}
 		if err != nil && ctx.Err() != nil {
-			return ctx.Err()
+			return // interrupted: no line for a case that did not finish
 		}
+		env, done := t.buffered(opts.Env)
+		code := ExitOK
 		out := checkResult{Case: dir, Result: cr}
 		switch {
 		case err != nil:
 			out.Error = err.Error()
-			worst = max(worst, ExitError)
+			code = ExitError
 			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, errText(env, err))
 		default:
 			out.OK = Passes(cr, opts.Strict)
 			if !out.OK {
-				worst = max(worst, ExitFailed)
+				code = ExitFailed
 			}
 			PrintChecklist(env.ErrOut, dir, cr)
 		}
-		if opts.JSON {
-			b, _ := json.Marshal(out)
-			fmt.Fprintln(env.Out, string(b))
-		}
-	}
-	if worst != ExitOK {
-		return &exitError{worst, ""}
-	}
-	return nil
+		printJSON(env, opts.JSON, out)
+		done(code)
+	})
+	return t.finish(ctx, opts.Env, opts.JSON, "cases", len(opts.Cases))
 }
 
 // Passes reports whether a checklist result lets a case through: every

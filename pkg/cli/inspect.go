@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +16,7 @@ type InspectOptions struct {
 	Env   *Env
 	Files []string
 	JSON  bool
+	Jobs  int
 }
 
 // NewCmdInspect builds `evipack inspect`.
@@ -42,6 +42,7 @@ their sources, app, parsed rows or messages, and warnings.
 		},
 	}
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON document per file on stdout")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "files read at once, on at most that many CPUs (0 = number of CPUs)")
 	return cmd
 }
 
@@ -53,30 +54,30 @@ type inspectResult struct {
 }
 
 func inspectRun(ctx context.Context, opts *InspectOptions) error {
-	env := opts.Env
-	failed := 0
-	for _, f := range opts.Files {
+	defer limitCPUs(opts.Jobs)()
+	var t tally
+	parallel(ctx, len(opts.Files), opts.Jobs, func(i int) {
+		f := opts.Files[i]
 		it, err := evidence.InspectFile(ctx, f, evidence.Options{})
 		if err != nil && ctx.Err() != nil {
-			return ctx.Err()
+			return // interrupted: no line for a file not read
 		}
+		env, done := t.buffered(opts.Env)
+		code := ExitOK
 		res := inspectResult{File: f, OK: err == nil, Item: it}
 		if err != nil {
-			failed++
+			code = ExitError
 			res.Error = err.Error()
 			fmt.Fprintf(env.ErrOut, "✗ %s\n", err)
 		}
 		if opts.JSON {
-			b, _ := json.Marshal(res)
-			fmt.Fprintln(env.Out, string(b))
+			printJSON(env, true, res)
 		} else if it != nil {
 			describe(env, env.Out, f, it)
 		}
-	}
-	if failed > 0 {
-		return &exitError{ExitError, ""}
-	}
-	return nil
+		done(code)
+	})
+	return t.finish(ctx, opts.Env, opts.JSON, "files", len(opts.Files))
 }
 
 // describe prints an item for people.

@@ -21,6 +21,7 @@ type VerifyOptions struct {
 	JSON      bool
 	CA        string
 	Originals string
+	Jobs      int
 }
 
 // NewCmdVerify builds `evipack verify`.
@@ -49,6 +50,7 @@ SHA-256 or SHA-512 manifests is accepted.
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print one JSON report per bundle on stdout")
 	cmd.Flags().StringVar(&opts.Originals, "originals", "", "for a PDF: the case folder or bag holding the originals to re-hash")
 	cmd.Flags().StringVar(&opts.CA, "ca", "", "PEM file with the CA certificate(s) trusted for an attached timestamp")
+	cmd.Flags().IntVar(&opts.Jobs, "jobs", 0, "bundles verified at once, on at most that many CPUs (0 = number of CPUs)")
 	return cmd
 }
 
@@ -62,74 +64,72 @@ type verifyResult struct {
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
-	env := opts.Env
-	worst := ExitOK
-	for _, dir := range opts.Bundles {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if isPDF(dir) {
-			prep, err := verifyPDF(ctx, dir, opts.Originals)
-			if err != nil && ctx.Err() != nil {
-				return ctx.Err()
-			}
-			res := verifyResult{Bundle: dir, PDF: prep}
-			switch {
-			case err != nil:
-				res.Error = err.Error()
-				worst = max(worst, ExitError)
-				fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
-			default:
-				res.OK = prep.OK
-				if !prep.OK {
-					worst = max(worst, ExitFailed)
-				}
-				printPDFVerify(env, prep)
-			}
-			if opts.JSON {
-				b, _ := json.Marshal(res)
-				fmt.Fprintln(env.Out, string(b))
-			}
-			continue
-		}
-		rep, err := verifyAny(ctx, dir)
+	defer limitCPUs(opts.Jobs)()
+	var t tally
+	parallel(ctx, len(opts.Bundles), opts.Jobs, func(i int) {
+		env, done := t.buffered(opts.Env)
+		code, err := verifyOne(ctx, env, opts, opts.Bundles[i])
 		if err != nil && ctx.Err() != nil {
-			return ctx.Err()
+			return // interrupted: no line for a bundle not verified
 		}
-		res := verifyResult{Bundle: dir, Report: rep}
-		tsBad := false
+		done(code)
+	})
+	return t.finish(ctx, opts.Env, opts.JSON, "bundles", len(opts.Bundles))
+}
+
+// verifyOne verifies one bundle folder, zip or PDF, prints the outcome to
+// env and returns its exit code and the error that kept it from being
+// verified, if any.
+func verifyOne(ctx context.Context, env *Env, opts *VerifyOptions, dir string) (int, error) {
+	res := verifyResult{Bundle: dir}
+	var print func()
+	var err error
+	if isPDF(dir) {
+		var prep *PDFReport
+		prep, err = verifyPDF(ctx, dir, opts.Originals)
+		res.PDF = prep
 		if err == nil {
+			res.OK = prep.OK
+			print = func() { printPDFVerify(env, prep) }
+		}
+	} else {
+		var rep *bundle.Report
+		rep, err = verifyAny(ctx, dir)
+		res.Report = rep
+		if err == nil {
+			// The timestamp's lines come before the bundle's.
 			if isDir(dir) {
 				res.Timestamp = verifyTimestamp(env, dir, opts.CA, rep)
 			} else {
 				res.Timestamp = zipTimestamp(env, dir, opts.CA, rep)
 			}
-			tsBad = res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
-		}
-		switch {
-		case err != nil:
-			res.Error = err.Error()
-			worst = max(worst, ExitError)
-			fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
-		case rep.OK() && !tsBad:
-			res.OK = true
-			printVerify(env, dir, rep)
-		default:
-			worst = max(worst, ExitFailed)
-			printVerify(env, dir, rep)
-		}
-		if opts.JSON {
-			b, _ := json.Marshal(res)
-			fmt.Fprintln(env.Out, string(b))
+			tsBad := res.Timestamp != nil && res.Timestamp.Present && !res.Timestamp.OK
+			res.OK = rep.OK() && !tsBad
+			print = func() { printVerify(env, dir, rep) }
 		}
 	}
-	switch worst {
-	case ExitOK:
-		return nil
-	case ExitFailed:
-		return &exitError{ExitFailed, ""}
+	code := ExitOK
+	switch {
+	case err != nil:
+		res.Error = err.Error()
+		code = ExitError
+		fmt.Fprintf(env.ErrOut, "✗ %s: %s\n", dir, err)
+	case !res.OK:
+		code = ExitFailed
 	}
-	return &exitError{worst, ""}
+	if print != nil {
+		print()
+	}
+	printJSON(env, opts.JSON, res)
+	return code, err
+}
+
+// printJSON prints v as one line of JSON on env's stdout if asked to.
+func printJSON(env *Env, asJSON bool, v any) {
+	if asJSON {
+		b, _ := json.Marshal(v)
+		fmt.Fprintln(env.Out, string(b))
+	}
 }
 
 // verifyAny verifies a bag folder or a zip of one.

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -322,20 +323,38 @@ func TestVerifyErrors(t *testing.T) {
 			if r.code != tt.want {
 				t.Errorf("exit %d, want %d\n%s", r.code, tt.want, r.errOut)
 			}
-			n := 0
-			dec := json.NewDecoder(strings.NewReader(r.out))
-			for dec.More() {
-				var d verifyDoc
-				if err := dec.Decode(&d); err != nil {
-					t.Fatalf("stdout does not parse: %v\n%s", err, r.out)
-				}
-				if d.Bundle != tt.args[n] {
-					t.Errorf("document %d is about %s, want %s", n, d.Bundle, tt.args[n])
-				}
-				n++
+			// One line per bundle, in the order they finish, then a
+			// summary if there are several.
+			lines := strings.Split(strings.TrimSuffix(r.out, "\n"), "\n")
+			want := len(tt.args)
+			if want > 1 {
+				want++
 			}
-			if n != len(tt.args) {
-				t.Errorf("%d JSON documents for %d bundles", n, len(tt.args))
+			if len(lines) != want {
+				t.Fatalf("%d lines for %d bundles:\n%s", len(lines), len(tt.args), r.out)
+			}
+			var got []string
+			for _, l := range lines[:len(tt.args)] {
+				var d verifyDoc
+				if err := json.Unmarshal([]byte(l), &d); err != nil {
+					t.Fatalf("line does not parse: %v\n%s", err, l)
+				}
+				got = append(got, d.Bundle)
+			}
+			names := slices.Clone(tt.args)
+			slices.Sort(got)
+			slices.Sort(names)
+			if !slices.Equal(got, names) {
+				t.Errorf("lines are about %v, want %v", got, names)
+			}
+			if len(tt.args) == 1 {
+				return
+			}
+			var sum struct {
+				Summary map[string]int `json:"summary"`
+			}
+			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum.Summary["bundles"] != len(tt.args) || sum.Summary["exit_code"] != tt.want {
+				t.Errorf("summary line %s (%v); want %d bundles, exit code %d", lines[len(lines)-1], err, len(tt.args), tt.want)
 			}
 		})
 	}

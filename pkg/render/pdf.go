@@ -244,8 +244,15 @@ func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) e
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
+	// Longest first, by the measuring pass's page counts: a volume of a
+	// thousand pages of chat laid out last would run alone at the end.
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return pl.volumes[b].Pages - pl.volumes[a].Pages })
 	next := make(chan int, n)
-	for i := range n {
+	for _, i := range order {
 		next <- i
 	}
 	close(next)

@@ -67,10 +67,43 @@ func Sanitize(s string, has func(rune) bool) string {
 	if has == nil {
 		has = func(r rune) bool { return r >= 0 && r <= 0xFFFF }
 	}
+	if plain(s, has) {
+		return s
+	}
+	return sanitize(s, has)
+}
+
+// sanitize is Sanitize's three passes, run on any text plain rejects.
+func sanitize(s string, has func(rune) bool) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = stripInvisible(s, has)
 	s = norm.NFC.String(s)
 	return mapCoverage(s, has)
+}
+
+// plain reports whether Sanitize would return s unchanged because every
+// rune of it is one the font has from a set that no pass touches: printable
+// ASCII, common punctuation, CJK punctuation, unified ideographs and
+// fullwidth forms. These are never dropped, mapped or composed by NFC with
+// their neighbours (the set has no combining marks), so the three passes
+// are skipped for most text.
+func plain(s string, has func(rune) bool) bool {
+	for _, r := range s {
+		switch {
+		case r >= 0x20 && r <= 0x7E,
+			r >= 0x2010 && r <= 0x2027,
+			r >= 0x3001 && r <= 0x3011,
+			r >= 0x3014 && r <= 0x301F,
+			r >= 0x4E00 && r <= 0x9FFF,
+			r >= 0xFF01 && r <= 0xFF5E:
+			if r != ' ' && !has(r) {
+				return false
+			}
+		default:
+			return false // invalid UTF-8 (RuneError) included
+		}
+	}
+	return true
 }
 
 // stripInvisible is the first pass of Sanitize: line endings, controls,

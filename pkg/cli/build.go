@@ -144,11 +144,23 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			fmt.Fprintln(env.Out, out.Bundle)
 		}
 	}
-	parallel(ctx, len(groups), jobs, func(gi int) {
+	// jobs cases compute at once. A case whose bundle is only waiting for
+	// the disk (fsync) gives its slot to the next case, unless it is still
+	// to be zipped; so up to twice as many goroutines run.
+	slots := make(chan struct{}, jobs)
+	parallel(ctx, len(groups), 2*jobs, func(gi int) {
 		first := ""
 		for _, dir := range groups[gi] {
-			if ctx.Err() != nil {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
 				return
+			}
+			var once sync.Once
+			release := func() { once.Do(func() { <-slots }) }
+			var flushing func()
+			if !opts.Zip {
+				flushing = release
 			}
 			var out *pack.Outcome
 			var err error
@@ -162,7 +174,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 					progress = prog.update(filepath.Base(dir))
 				}
 				out, err = pack.Build(ctx, dir, pack.Options{
-					Progress: progress, Jobs: perCase,
+					Progress: progress, Jobs: perCase, Flushing: flushing,
 					OutDir: opts.OutDir, Packaging: when, PackagingSource: source, Version: Version,
 					Redact: opts.Redact, Target: opts.Target, Strict: opts.Strict, MaxPDFSize: maxPDF(opts.MaxPDF),
 				})
@@ -175,6 +187,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 					out.Zip = zipPath
 				}
 			}
+			release()
 			if err != nil && ctx.Err() != nil {
 				return // interrupted: no line for a case that did not finish
 			}

@@ -44,8 +44,7 @@ type Options struct {
 	PackagingSource string
 	Version         string
 	// Jobs bounds the files ingested, images converted and volumes laid
-	// out or written at once (0 = number of CPUs). A batch of cases built
-	// in parallel shares the CPUs out among them.
+	// out or written at once (0 = number of CPUs).
 	Jobs int
 	// Redact masks phone, 身份证 and bank card numbers in the PDF's text.
 	Redact bool
@@ -60,6 +59,10 @@ type Options struct {
 	// Progress, if set, hears how far the build is: stage "hash" per file,
 	// "render" per exhibit.
 	Progress func(stage string, done, total int)
+	// Flushing, if set, is called once the bundle's files are all written
+	// and only waiting for the disk remains (fsync, then the rename into
+	// place): a batch starts its next case then.
+	Flushing func()
 }
 
 // jobs is Jobs with 0 meaning the number of CPUs.
@@ -421,6 +424,9 @@ func Build(ctx context.Context, caseDir string, opts Options) (*Outcome, error) 
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if opts.Flushing != nil {
+		opts.Flushing()
 	}
 	dest, err := w.Commit(bundle.BagInfo{
 		Software:    "evipack " + opts.Version,

@@ -2,6 +2,8 @@ package pack
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,5 +221,36 @@ problem: 我的银行卡6222021234567890128被扣款，卖家电话13800001111�
 		if err != nil || string(b) != before[it.Path] {
 			t.Errorf("bag copy of %s differs from the original", it.Path)
 		}
+	}
+}
+
+// TestFlushingBeforeCommit: Flushing is called once, when every file of
+// the bundle is written (the report PDF among them) but the bundle is not
+// yet in place; a batch relies on that to start its next case.
+func TestFlushingBeforeCommit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "case")
+	write(t, dir, "case.yaml", []byte(caseYAML))
+	write(t, dir, "聊天/月光客服.txt", []byte(qqTXT))
+	out := filepath.Join(t.TempDir(), "out")
+	calls := 0
+	res, err := Build(context.Background(), dir, Options{OutDir: out, Packaging: time.Unix(1790000000, 0), Version: "test",
+		Flushing: func() {
+			calls++
+			if _, err := os.Stat(filepath.Join(out, "case")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("bundle already in place when Flushing is called (%v)", err)
+			}
+			pdfs, _ := filepath.Glob(filepath.Join(out, ".case.evipack-tmp-*", ReportPath))
+			if len(pdfs) != 1 {
+				t.Errorf("report PDF not written when Flushing is called: %v", pdfs)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 {
+		t.Errorf("Flushing called %d times, want 1", calls)
+	}
+	if _, err := os.Stat(filepath.Join(res.Bundle, ReportPath)); err != nil {
+		t.Errorf("bundle not in place after Build: %v", err)
 	}
 }

@@ -5,40 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"sync"
 )
-
-// parallel calls fn(i) for every i in [0, n), jobs calls at a time (0 or
-// less: one per CPU), and returns when every call it started has returned.
-// It starts no call once ctx is done; a call that has started decides for
-// itself how to stop.
-func parallel(ctx context.Context, n, jobs int, fn func(i int)) {
-	if jobs <= 0 {
-		jobs = runtime.GOMAXPROCS(0)
-	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(jobs, n)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-}
 
 // tally gathers the outcomes of a batch (check, verify, inspect) as they
 // arrive from parallel workers and keeps the worst exit code.

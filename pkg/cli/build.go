@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/casefile"
 	"github.com/evipack/evipack/pkg/pack"
@@ -148,7 +149,7 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	// the disk (fsync) gives its slot to the next case, unless it is still
 	// to be zipped; so up to twice as many goroutines run.
 	slots := make(chan struct{}, jobs)
-	parallel(ctx, len(groups), 2*jobs, func(gi int) {
+	parallel.For(ctx, len(groups), 2*jobs, func(gi int) {
 		first := ""
 		for _, dir := range groups[gi] {
 			select {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/checklist"
 	"github.com/evipack/evipack/pkg/pack"
 )
@@ -65,7 +66,7 @@ func checkRun(ctx context.Context, opts *CheckOptions) error {
 	}
 	defer limitCPUs(opts.Jobs)()
 	var t tally
-	parallel(ctx, len(opts.Cases), opts.Jobs, func(i int) {
+	parallel.For(ctx, len(opts.Cases), opts.Jobs, func(i int) {
 		dir := opts.Cases[i]
 		c, res, err := pack.Load(ctx, dir, pack.Options{Packaging: when})
 		var cr *checklist.Result

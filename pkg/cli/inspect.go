@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/evidence"
 )
 
@@ -56,7 +57,7 @@ type inspectResult struct {
 func inspectRun(ctx context.Context, opts *InspectOptions) error {
 	defer limitCPUs(opts.Jobs)()
 	var t tally
-	parallel(ctx, len(opts.Files), opts.Jobs, func(i int) {
+	parallel.For(ctx, len(opts.Files), opts.Jobs, func(i int) {
 		f := opts.Files[i]
 		it, err := evidence.InspectFile(ctx, f, evidence.Options{})
 		if err != nil && ctx.Err() != nil {

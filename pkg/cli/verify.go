@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/pack"
 )
@@ -66,7 +67,7 @@ type verifyResult struct {
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	defer limitCPUs(opts.Jobs)()
 	var t tally
-	parallel(ctx, len(opts.Bundles), opts.Jobs, func(i int) {
+	parallel.For(ctx, len(opts.Bundles), opts.Jobs, func(i int) {
 		env, done := t.buffered(opts.Env)
 		code, err := verifyOne(ctx, env, opts, opts.Bundles[i])
 		if err != nil && ctx.Err() != nil {

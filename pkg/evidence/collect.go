@@ -20,6 +20,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/evipack/evipack/internal/parallel"
 )
 
 // CaseFileName is the name of the case description inside a case folder. It
@@ -176,36 +178,18 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 	defer stop()
 	var copyErr error
 	var copyOnce sync.Once
-	var wg sync.WaitGroup
 	var hashed atomic.Int64
-	next := make(chan int)
-	for range min(jobs, max(len(paths), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				it, err := ingest(root, paths[i], opts)
-				if err != nil {
-					copyOnce.Do(func() { copyErr = err; stop() })
-					continue
-				}
-				items[i] = it
-				if opts.Progress != nil {
-					opts.Progress(int(hashed.Add(1)), len(paths))
-				}
-			}
-		}()
-	}
-feed:
-	for i := range paths {
-		select {
-		case next <- i:
-		case <-feedCtx.Done():
-			break feed
+	parallel.For(feedCtx, len(paths), jobs, func(i int) {
+		it, err := ingest(root, paths[i], opts)
+		if err != nil {
+			copyOnce.Do(func() { copyErr = err; stop() })
+			return
 		}
-	}
-	close(next)
-	wg.Wait()
+		items[i] = it
+		if opts.Progress != nil {
+			opts.Progress(int(hashed.Add(1)), len(paths))
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

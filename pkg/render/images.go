@@ -23,6 +23,7 @@ import (
 
 	_ "golang.org/x/image/webp"
 
+	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/evidence"
 	"github.com/evipack/evipack/pkg/pdfnorm"
 )
@@ -176,8 +177,6 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 		dirErr   error
 		mkdir    sync.Once
 		pixels   = newWeighted(maxConvertPixels)
-		wg       sync.WaitGroup
-		next     = make(chan *evidence.Item)
 		failures = map[string]string{}
 	)
 	scratchDir := func() (string, error) {
@@ -186,32 +185,17 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 		})
 		return s.dir, dirErr
 	}
-	for range min(max(jobs, 1), len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for it := range next {
-				src, err := s.prepareOne(it, scratchDir, pixels)
-				mu.Lock()
-				if err != nil {
-					failures[imageKey(it)] = err.Error()
-				} else {
-					s.sources[imageKey(it)] = src
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, it := range todo {
-		select {
-		case next <- it:
-		case <-ctx.Done():
-			break feed
+	parallel.For(ctx, len(todo), jobs, func(i int) {
+		it := todo[i]
+		src, err := s.prepareOne(it, scratchDir, pixels)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			failures[imageKey(it)] = err.Error()
+		} else {
+			s.sources[imageKey(it)] = src
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

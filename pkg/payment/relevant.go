@@ -73,13 +73,18 @@ func (s *Statement) Relevant(c Criteria) []Match {
 		t := &s.Txns[i]
 		var why []string
 		primary := false
+		// Each field is folded once per row, not once per name.
+		var cp, item, acct string
+		if len(names) > 0 {
+			cp, item, acct = foldName(t.Counterparty), foldName(t.Item), foldName(t.CounterpartyAccount)
+		}
 		for k, n := range names {
 			switch {
-			case strings.Contains(foldName(t.Counterparty), n):
+			case strings.Contains(cp, n):
 				why = append(why, fmt.Sprintf("交易对方含“%s”", shown[k]))
-			case strings.Contains(foldName(t.Item), n):
+			case strings.Contains(item, n):
 				why = append(why, fmt.Sprintf("商品说明含“%s”", shown[k]))
-			case strings.Contains(foldName(t.CounterpartyAccount), n):
+			case strings.Contains(acct, n):
 				why = append(why, fmt.Sprintf("对方账号含“%s”", shown[k]))
 			default:
 				continue

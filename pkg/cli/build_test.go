@@ -230,10 +230,7 @@ func TestBuildSample(t *testing.T) {
 
 	t.Run("font covers every character", func(t *testing.T) {
 		needTool(t, "pdftotext")
-		ttf, err := templates.FS.ReadFile(templates.FontRegular)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ttf := templates.FontRegularTTF
 		cov, err := render.NewCoverage(ttf)
 		if err != nil {
 			t.Fatal(err)

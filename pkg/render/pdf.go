@@ -356,17 +356,10 @@ type fontSet struct {
 	only          *glyphSet // the runes a subset holds; nil for the whole fonts
 }
 
-// loadFonts reads the embedded fonts and their coverage table once per
-// process; fpdf only reads the font bytes, so every document shares them.
+// loadFonts reads the embedded fonts' coverage table once per process; the
+// fonts are used in place (fpdf only reads the font bytes), so every
+// document shares them.
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
-	reg, err := templates.FS.ReadFile(templates.FontRegular)
-	if err != nil {
-		return nil, fmt.Errorf("render: font: %w", err)
-	}
-	bold, err := templates.FS.ReadFile(templates.FontBold)
-	if err != nil {
-		return nil, fmt.Errorf("render: font: %w", err)
-	}
 	table, err := templates.FS.ReadFile(templates.FontCoverage)
 	if err != nil {
 		return nil, fmt.Errorf("render: font: %w", err)
@@ -375,7 +368,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 	if err := cov.UnmarshalBinary(table); err != nil {
 		return nil, fmt.Errorf("render: font: %w", err)
 	}
-	return &fontSet{regular: reg, bold: bold, cov: cov}, nil
+	return &fontSet{regular: templates.FontRegularTTF, bold: templates.FontBoldTTF, cov: cov}, nil
 })
 
 // plan carries what the dry pass learnt into the real pass.

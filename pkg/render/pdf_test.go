@@ -86,8 +86,7 @@ func jpegBytes(t *testing.T, w, h int) []byte {
 func pdfBytes(t *testing.T, pages int) []byte {
 	t.Helper()
 	f := fpdf.New("P", "mm", "A4", "")
-	reg, _ := templates.FS.ReadFile(templates.FontRegular)
-	f.AddUTF8FontFromBytes("n", "", reg)
+	f.AddUTF8FontFromBytes("n", "", templates.FontRegularTTF)
 	f.SetCreationDate(time.Unix(0, 0))
 	f.SetModificationDate(time.Unix(0, 0))
 	for i := 1; i <= pages; i++ {

@@ -362,10 +362,7 @@ func TestWrapProperties(t *testing.T) {
 // measured by fpdf itself, and the configured document.
 func realFontWidth(t testing.TB, size float64) (func(rune) float64, *fpdf.Fpdf) {
 	t.Helper()
-	ttf, err := templates.FS.ReadFile(templates.FontRegular)
-	if err != nil {
-		t.Fatalf("read font: %v", err)
-	}
+	ttf := templates.FontRegularTTF
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes("noto", "", ttf)
 	pdf.SetFont("noto", "", size)
@@ -415,10 +412,7 @@ func TestWrapRealFont(t *testing.T) {
 
 func realCoverage(t testing.TB) *Coverage {
 	t.Helper()
-	ttf, err := templates.FS.ReadFile(templates.FontRegular)
-	if err != nil {
-		t.Fatalf("read font: %v", err)
-	}
+	ttf := templates.FontRegularTTF
 	c, err := NewCoverage(ttf)
 	if err != nil {
 		t.Fatalf("NewCoverage: %v", err)

@@ -25,8 +25,6 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/evipack/evipack/templates"
 )
 
 func main() {
@@ -104,7 +102,7 @@ const (
 )
 
 func generate(dir string) ([]*output, error) {
-	fonts, err := loadFonts(templates.FS)
+	fonts, err := loadFonts()
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"io/fs"
 	"math"
 	"unicode/utf8"
 
@@ -35,15 +34,8 @@ type faceKey struct {
 	bold bool
 }
 
-func loadFonts(fsys fs.FS) (*fontSet, error) {
-	reg, err := fs.ReadFile(fsys, templates.FontRegular)
-	if err != nil {
-		return nil, fmt.Errorf("read font %s: %w", templates.FontRegular, err)
-	}
-	bold, err := fs.ReadFile(fsys, templates.FontBold)
-	if err != nil {
-		return nil, fmt.Errorf("read font %s: %w", templates.FontBold, err)
-	}
+func loadFonts() (*fontSet, error) {
+	reg, bold := templates.FontRegularTTF, templates.FontBoldTTF
 	fr, err := opentype.Parse(reg)
 	if err != nil {
 		return nil, fmt.Errorf("parse font %s: %w", templates.FontRegular, err)

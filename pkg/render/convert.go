@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/zlib"
 )
 
@@ -214,10 +215,18 @@ func (r *idatReader) Read(p []byte) (int, error) {
 	return r.c.Read(p)
 }
 
-// flattenPNGRows streams a non-interlaced PNG with an alpha channel (gray
-// or RGB, 8 or 16 bits) row by row: unfilter, composite over white, and
-// hand each row to rw. It never holds more than two rows.
-func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp int) (*rowWriter, error)) error {
+// flattenPNGRows converts a PNG the PDF cannot carry as it is: one with an
+// alpha channel (gray or RGB, 8 or 16 bits), composited over white, or an
+// interlaced one of 8-bit gray, RGB, gray+alpha or RGBA samples. A
+// non-interlaced image is streamed row by row, never holding more than two
+// rows; an interlaced one is gathered whole from its seven passes first,
+// holding its pixels from pixels (nil: unbounded). Anything else (palette,
+// fewer than 8 bits, 16-bit interlaced) is errConvert, for image/png.
+//
+// The zlib stream's Adler-32 checksum is not verified, as PDF viewers do
+// not verify it in the PNG data carried as is (nor do browsers); a damaged
+// stream still fails to inflate or ends short.
+func flattenPNGRows(r io.Reader, maxPixels int64, pixels *weighted, out func(width, height, bpp int) (*rowWriter, error)) error {
 	c, err := newPNGChunks(r, 64<<10)
 	if err != nil {
 		return err
@@ -235,47 +244,55 @@ func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp in
 	if w <= 0 || h <= 0 || int64(w)*int64(h) > maxPixels || w > 1<<20 || h > 1<<20 {
 		return fmt.Errorf("size %d×%d", w, h)
 	}
-	if interlace != 0 || (ct != 4 && ct != 6) || (depth != 8 && depth != 16) {
+	var channels int
+	switch ct {
+	case 0:
+		channels = 1
+	case 2:
+		channels = 3
+	case 4:
+		channels = 2
+	case 6:
+		channels = 4
+	default:
+		return errConvert
+	}
+	alpha := ct == 4 || ct == 6
+	switch {
+	case interlace == 0 && alpha && (depth == 8 || depth == 16):
+	case interlace == 1 && depth == 8:
+		if int64(w)*int64(h) > maxDecodePixels {
+			return errTooLarge(w, h)
+		}
+	default:
 		return errConvert // not for this path
 	}
-	channels := 2
 	outBpp := 1
-	if ct == 6 {
-		channels, outBpp = 4, 3
+	if ct == 2 || ct == 6 {
+		outBpp = 3
 	}
 	bpp := channels * int(depth) / 8
 	stride := w * bpp
-	zr, err := zlib.NewReader(ir)
+	zr, err := inflateZlib(ir)
 	if err != nil {
 		return fmt.Errorf("image data: %v", err)
 	}
-	defer zr.Close()
+	zbr := bufio.NewReaderSize(zr, 64<<10)
 	rw, err := out(w, h, outBpp)
 	if err != nil {
 		return err
 	}
-	cur := make([]byte, 1+stride)
-	prev := make([]byte, 1+stride)
 	row := make([]byte, w*outBpp)
-	zbr := bufio.NewReaderSize(zr, 64<<10)
-	for y := 0; y < h; y++ {
-		if _, err := io.ReadFull(zbr, cur); err != nil {
-			return fmt.Errorf("image data ends at row %d of %d", y, h)
-		}
-		if err := unfilter(cur[0], cur[1:], prev[1:], bpp); err != nil {
-			return fmt.Errorf("row %d: %v", y, err)
-		}
-		px := cur[1:]
-		if depth == 8 && channels == 4 {
-			if err := rw.writeRGBA(px); err != nil {
-				return err
-			}
-			cur, prev = prev, cur
-			continue
-		}
-		if depth == 8 {
+	// emit writes one unfiltered row of the source's samples.
+	emit := func(px []byte) error {
+		switch {
+		case !alpha:
+			return rw.write(px)
+		case depth == 8 && channels == 4:
+			return rw.writeRGBA(px)
+		case depth == 8:
 			compositeRow8(row, px, channels, outBpp)
-		} else {
+		default:
 			for x, o := 0, 0; x < len(px); x += 2 * channels {
 				a := uint32(px[x+2*channels-2])<<8 | uint32(px[x+2*channels-1])
 				for c := range outBpp {
@@ -285,12 +302,122 @@ func flattenPNGRows(r io.Reader, maxPixels int64, out func(width, height, bpp in
 				o += outBpp
 			}
 		}
-		if err := rw.write(row); err != nil {
+		return rw.write(row)
+	}
+	if interlace == 1 {
+		if pixels != nil {
+			n := int64(w) * int64(h)
+			pixels.acquire(n)
+			defer pixels.release(n)
+		}
+		img := make([]byte, h*stride)
+		if err := deinterlace(zbr, img, w, h, bpp); err != nil {
+			return err
+		}
+		for y := range h {
+			if err := emit(img[y*stride : (y+1)*stride]); err != nil {
+				return err
+			}
+		}
+		return rw.close()
+	}
+	cur := make([]byte, 1+stride)
+	prev := make([]byte, 1+stride)
+	for y := 0; y < h; y++ {
+		if _, err := io.ReadFull(zbr, cur); err != nil {
+			return fmt.Errorf("image data ends at row %d of %d", y, h)
+		}
+		if err := unfilter(cur[0], cur[1:], prev[1:], bpp); err != nil {
+			return fmt.Errorf("row %d: %v", y, err)
+		}
+		if err := emit(cur[1:]); err != nil {
 			return err
 		}
 		cur, prev = prev, cur
 	}
 	return rw.close()
+}
+
+// maxDecodePixels bounds an image decoded whole (an interlaced PNG, a GIF,
+// a WebP): 64 Mpx, 256 MB of RGBA, a scrolling screenshot 1080 pixels wide
+// and 60 000 high.
+const maxDecodePixels = 64 << 20
+
+// errTooLarge refuses an image that would be decoded whole but is larger
+// than maxDecodePixels.
+func errTooLarge(w, h int) error {
+	return fmt.Errorf("图像为 %d×%d 像素，超过可转换的上限", w, h)
+}
+
+// inflateZlib returns the inflated data of a zlib stream, without checking
+// its trailing Adler-32 checksum.
+func inflateZlib(r io.Reader) (io.Reader, error) {
+	var hdr [2]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return nil, errors.New("no zlib header")
+	}
+	if hdr[0]&0x0f != 8 || hdr[0]>>4 > 7 || (uint16(hdr[0])<<8|uint16(hdr[1]))%31 != 0 {
+		return nil, errors.New("bad zlib header")
+	}
+	if hdr[1]&0x20 != 0 {
+		return nil, errors.New("zlib preset dictionary")
+	}
+	return flate.NewReader(r), nil
+}
+
+// adam7 holds the seven passes of PNG interlacing: the first column and
+// row of each pass and its steps across and down.
+var adam7 = [7]struct{ x, y, dx, dy int }{
+	{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2},
+}
+
+// deinterlace reads the seven passes of an interlaced image of w×h pixels
+// of bpp bytes from r (filtered rows, inflated) and puts every pixel in
+// its place in img (h rows of w*bpp bytes).
+func deinterlace(r io.Reader, img []byte, w, h, bpp int) error {
+	stride := w * bpp
+	cur := make([]byte, 1+stride)
+	prev := make([]byte, 1+stride)
+	for p, a := range adam7 {
+		pw := (w - a.x + a.dx - 1) / a.dx
+		ph := (h - a.y + a.dy - 1) / a.dy
+		if pw <= 0 || ph <= 0 {
+			continue // an empty pass has no rows, not even filter bytes
+		}
+		n := pw * bpp
+		clear(prev[:1+n])
+		for y := range ph {
+			line := cur[:1+n]
+			if _, err := io.ReadFull(r, line); err != nil {
+				return fmt.Errorf("image data ends in pass %d, row %d of %d", p+1, y, ph)
+			}
+			if err := unfilter(line[0], line[1:], prev[1:1+n], bpp); err != nil {
+				return fmt.Errorf("pass %d, row %d: %v", p+1, y, err)
+			}
+			dst := img[(a.y+y*a.dy)*stride : (a.y+y*a.dy+1)*stride]
+			src := line[1:]
+			step := a.dx * bpp
+			switch {
+			case a.dx == 1:
+				copy(dst, src)
+			case bpp == 4:
+				for i, o := 0, a.x*4; i < n; i, o = i+4, o+step {
+					binary.LittleEndian.PutUint32(dst[o:o+4], binary.LittleEndian.Uint32(src[i:i+4]))
+				}
+			case bpp == 3:
+				for i, o := 0, a.x*3; i < n; i, o = i+3, o+step {
+					d, s := dst[o:o+3:o+3], src[i:i+3:i+3]
+					d[0], d[1], d[2] = s[0], s[1], s[2]
+				}
+			default:
+				for i, o := 0, a.x*bpp; i < n; i, o = i+bpp, o+step {
+					copy(dst[o:o+bpp], src[i:i+bpp])
+				}
+			}
+			cur, prev = prev, cur
+		}
+	}
+	return nil
 }
 
 // compositeRow8 composites one row of 8-bit gray+alpha or RGBA samples

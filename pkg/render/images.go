@@ -439,7 +439,7 @@ func (s *imageSet) convert(it *evidence.Item, id []byte, scratchDir func() (stri
 		if oerr != nil {
 			return nil, oerr
 		}
-		err = flattenPNGRows(f, maxFlattenPixels, rows)
+		err = flattenPNGRows(f, maxFlattenPixels, pixels, rows)
 		f.Close()
 	}
 	if errors.Is(err, errConvert) {
@@ -481,8 +481,21 @@ func (s *imageSet) decodeAndWrite(it *evidence.Item, pixels *weighted, rows func
 	}
 	pixels.acquire(px)
 	defer pixels.release(px)
+	// The decoders allocate the whole image from its header's size: a
+	// small file can claim gigapixels.
 	f, err := s.open(it)
 	if err != nil {
+		return err
+	}
+	cfg, _, err := image.DecodeConfig(bufio.NewReader(f))
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("解码失败：%v", err)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
+		return errTooLarge(cfg.Width, cfg.Height)
+	}
+	if f, err = s.open(it); err != nil {
 		return err
 	}
 	img, _, err := image.Decode(bufio.NewReaderSize(io.LimitReader(f, maxImageBytes), 64<<10))

@@ -44,17 +44,7 @@ func rawPNG(t testing.TB, w, h int, ct, depth byte, sample func(x, y, c int) uin
 			}
 		}
 		ft := byte(y % 5)
-		out := make([]byte, len(row))
-		for i := range row {
-			var a, b, c int
-			if i >= bpp {
-				a = int(row[i-bpp])
-				c = int(prev[i-bpp])
-			}
-			b = int(prev[i])
-			pred := predictReference(ft, a, b, c)
-			out[i] = row[i] - uint8(pred)
-		}
+		out := filterRow(ft, row, prev, bpp)
 		raw.WriteByte(ft)
 		raw.Write(out)
 		prev = row
@@ -87,26 +77,49 @@ func rawPNG(t testing.TB, w, h int, ct, depth byte, sample func(x, y, c int) uin
 	return b.Bytes()
 }
 
-// adam7 is the pass geometry of PNG interlacing: x0, y0, dx, dy.
-var adam7 = [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
+// filterRow applies PNG filter ft to row, given the row above (prev).
+func filterRow(ft byte, row, prev []byte, bpp int) []byte {
+	out := make([]byte, len(row))
+	for i := range row {
+		var a, c int
+		if i >= bpp {
+			a = int(row[i-bpp])
+			c = int(prev[i-bpp])
+		}
+		out[i] = row[i] - uint8(predictReference(ft, a, int(prev[i]), c))
+	}
+	return out
+}
 
-// interlacedPNG encodes an Adam7-interlaced 8-bit gray (ct 0) or RGB (ct
-// 2) PNG by hand, filter "None" on every row of every pass.
+// testAdam7 is the pass geometry of PNG interlacing, x0, y0, dx, dy, kept
+// apart from the decoder's table.
+var testAdam7 = [7][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
+
+// interlacedPNG encodes an Adam7-interlaced 8-bit PNG of colour type ct by
+// hand, the rows of every pass cycling through the five filters.
 func interlacedPNG(t testing.TB, w, h int, ct byte, sample func(x, y, c int) uint8) []byte {
 	t.Helper()
-	channels := map[byte]int{0: 1, 2: 3}[ct]
+	channels := map[byte]int{0: 1, 2: 3, 4: 2, 6: 4}[ct]
 	var raw bytes.Buffer
-	for _, p := range adam7 {
-		for y := p[1]; y < h; y += p[3] {
-			if p[0] >= w {
-				break // an empty pass has no rows
-			}
-			raw.WriteByte(0)
+	for _, p := range testAdam7 {
+		if p[0] >= w || p[1] >= h {
+			continue // an empty pass has no rows
+		}
+		var prev []byte
+		for y, k := p[1], 0; y < h; y, k = y+p[3], k+1 {
+			var row []byte
 			for x := p[0]; x < w; x += p[2] {
 				for c := range channels {
-					raw.WriteByte(sample(x, y, c))
+					row = append(row, sample(x, y, c))
 				}
 			}
+			if prev == nil {
+				prev = make([]byte, len(row))
+			}
+			ft := byte((k + y) % 5)
+			raw.WriteByte(ft)
+			raw.Write(filterRow(ft, row, prev, channels))
+			prev = row
 		}
 	}
 	var z bytes.Buffer
@@ -177,6 +190,8 @@ func TestImagesInPDF(t *testing.T) {
 		{"pal.gif", evidence.TypeGIF, gifBuf.Bytes(), false},
 		{"adam7-rgb.png", evidence.TypePNG, interlacedPNG(t, w, h, 2, func(x, y, c int) uint8 { return uint8(grad(x, y, c)) }), false},
 		{"adam7-gray.png", evidence.TypePNG, interlacedPNG(t, w, h, 0, func(x, y, c int) uint8 { return uint8(x*y*7 + x) }), false},
+		{"adam7-rgba.png", evidence.TypePNG, interlacedPNG(t, w, h, 6, func(x, y, c int) uint8 { return uint8(alpha(x, y, c, 4)) }), false},
+		{"adam7-ga.png", evidence.TypePNG, interlacedPNG(t, w, h, 4, func(x, y, c int) uint8 { return uint8(alpha(x, y, c, 2)) }), false},
 		{"photo.jpg", evidence.TypeJPEG, jpegBytes(t, w, h), true},
 	}
 	fx := &fixture{}
@@ -310,6 +325,8 @@ func FuzzPNGImage(f *testing.F) {
 	f.Add(rawPNG(f, 5, 4, 6, 8, grad))
 	f.Add(rawPNG(f, 3, 7, 4, 16, grad))
 	f.Add(rawPNG(f, 9, 2, 0, 16, grad))
+	f.Add(interlacedPNG(f, 11, 6, 6, func(x, y, c int) uint8 { return uint8(grad(x, y, c)) }))
+	f.Add(interlacedPNG(f, 3, 10, 2, func(x, y, c int) uint8 { return uint8(grad(x, y, c)) }))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if src, err := scanPNG(bytes.NewReader(data), []byte("id")); err == nil {
 			for _, sp := range src.spans {
@@ -322,7 +339,7 @@ func FuzzPNGImage(f *testing.F) {
 			}
 		}
 		var out bytes.Buffer
-		err := flattenPNGRows(bytes.NewReader(data), 1<<16, func(w, h, bpp int) (*rowWriter, error) {
+		err := flattenPNGRows(bytes.NewReader(data), 1<<16, nil, func(w, h, bpp int) (*rowWriter, error) {
 			return newRowWriter(&out, w, bpp)
 		})
 		if err == nil && out.Len() == 0 {
@@ -388,4 +405,44 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// TestGiantImageRefused: images decoded whole (interlaced PNG, palette PNG,
+// GIF) whose header claims more than maxDecodePixels (here 100 Mpx: a few
+// KB that would take 100–400 MB) are refused before any pixel memory is
+// taken, and shown as cards.
+func TestGiantImageRefused(t *testing.T) {
+	giant := func(ct byte, plte []byte) []byte {
+		ihdr := make([]byte, 13)
+		binary.BigEndian.PutUint32(ihdr, 10000)
+		binary.BigEndian.PutUint32(ihdr[4:], 10000)
+		ihdr[8], ihdr[9], ihdr[12] = 8, ct, 1
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write(make([]byte, 1<<16)) // zeros: a row filter 0 and black pixels
+		zw.Close()
+		return pngPlaceholder(ihdr, plte, nil, z.Bytes())
+	}
+	pal := image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.Black})
+	var gifBuf bytes.Buffer
+	if err := gif.Encode(&gifBuf, pal, nil); err != nil {
+		t.Fatal(err)
+	}
+	g := gifBuf.Bytes()
+	binary.LittleEndian.PutUint16(g[6:], 10000) // logical screen
+	binary.LittleEndian.PutUint16(g[8:], 10000)
+	fx := &fixture{}
+	fx.add(t, "adam7.png", evidence.TypePNG, giant(2, nil), "隔行", "证明", &evidence.ImageInfo{Width: 10000, Height: 10000})
+	fx.add(t, "pal.png", evidence.TypePNG, giant(3, []byte{0, 0, 0}), "调色板", "证明", &evidence.ImageInfo{Width: 10000, Height: 10000})
+	fx.add(t, "big.gif", evidence.TypeGIF, g, "动图", "证明", &evidence.ImageInfo{Width: 10000, Height: 10000})
+	_, res := render(t, fx.report())
+	for i := 1; i <= 3; i++ {
+		ws := res.Warnings[i]
+		if len(ws) != 1 || ws[0].Code != "image-embed" {
+			t.Fatalf("exhibit %d: warnings %+v, want one image-embed", i, ws)
+		}
+		if !strings.Contains(ws[0].Zh, "10000×10000 像素，超过可转换的上限") {
+			t.Errorf("exhibit %d: the warning does not give the size: %s", i, ws[0].Zh)
+		}
+	}
 }

@@ -268,7 +268,10 @@ func layoutVolumes(ctx context.Context, rep *Report, fonts *fontSet, pl *plan) e
 					// errOutsideSubset, or anything the cut fonts
 					// caused: the whole fonts decide.
 					pl.wholeFonts.Add(1)
-					learnt[i].warnings, learnt[i].exhibitPage = nil, nil
+					// Its exhibits are counted again as they are laid out
+					// again.
+					pl.laidOut.Add(-learnt[i].reported)
+					learnt[i].warnings, learnt[i].exhibitPage, learnt[i].reported = nil, nil, 0
 					buf, err = run(ctx, rep, fonts, pl, false, v, &learnt[i])
 				}
 				if err == nil {
@@ -465,6 +468,7 @@ type widthKey struct {
 type learnt struct {
 	warnings    map[int][]evidence.Warning
 	exhibitPage map[int]int
+	reported    int64 // exhibits counted in plan.laidOut for Progress
 }
 
 // run lays out the whole document (dry, vol nil) or one volume. A volume's
@@ -548,6 +552,7 @@ func run(ctx context.Context, rep *Report, fonts *fontSet, pl *plan, dry bool, v
 		}
 		r.exhibit(it)
 		if !dry && rep.Progress != nil {
+			learnt.reported++
 			rep.Progress(int(pl.laidOut.Add(1)), len(rep.Items))
 		}
 	}

@@ -2,7 +2,9 @@ package render
 
 import (
 	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/evipack/evipack/pkg/evidence"
@@ -65,10 +67,25 @@ func TestSubsetFonts(t *testing.T) {
 	}
 
 	// Forgetting the bold runes makes every volume meet runes (its
-	// headings) outside the cut.
+	// headings) outside the cut. The progress shown counts each exhibit
+	// once, not once per attempt.
+	var mu sync.Mutex
+	var shown []int
+	rep.Progress = func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if total != len(rep.Items) {
+			t.Errorf("progress total %d, want %d", total, len(rep.Items))
+		}
+		shown = append(shown, done)
+	}
 	pl2, whole := layOut(t, rep, func(g *glyphSet) { g.bold = runeBits{} })
+	rep.Progress = nil
 	if n := pl2.wholeFonts.Load(); n != int64(len(whole)) {
 		t.Errorf("%d of %d volumes fell back to the whole fonts", n, len(whole))
+	}
+	if len(shown) == 0 || slices.Max(shown) > len(rep.Items) || pl2.laidOut.Load() != int64(len(rep.Items)) {
+		t.Errorf("progress went %v (ends at %d) for %d exhibits", shown, pl2.laidOut.Load(), len(rep.Items))
 	}
 	for i := range drafts {
 		got, want := pdftext(t, drafts[i]), pdftext(t, whole[i])

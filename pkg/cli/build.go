@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -109,6 +111,9 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 		byKey[key] = len(groups)
 		groups = append(groups, []string{dir})
 	}
+	// Output folders this run creates are removed again if it leaves them
+	// empty: a --strict refusal, a ^C or a failed case leaves no trace.
+	defer removeEmpty(missingDirs(opts.OutDir))
 	jobs, perCase := shareJobs(opts.Jobs, len(groups), runtime.GOMAXPROCS(0))
 	defer limitCPUs(opts.Jobs)()
 	var (
@@ -214,6 +219,33 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 			fmt.Sprintf("%d 个案件（共 %d 个）失败", failed, len(opts.Cases)))}
 	}
 	return nil
+}
+
+// missingDirs returns dir and those of its parents that do not exist yet,
+// dir first.
+func missingDirs(dir string) []string {
+	var out []string
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Lstat(d); !errors.Is(err, fs.ErrNotExist) {
+			return out
+		}
+		out = append(out, d)
+		parent := filepath.Dir(d)
+		if parent == d {
+			return out
+		}
+		d = parent
+	}
+}
+
+// removeEmpty removes the folders dirs, innermost first, stopping at the
+// first that is not empty.
+func removeEmpty(dirs []string) {
+	for _, d := range dirs {
+		if st, err := os.Lstat(d); err != nil || !st.IsDir() || os.Remove(d) != nil {
+			return
+		}
+	}
 }
 
 // bundleKey is the name of the bundle of case folder dir, folded as case-

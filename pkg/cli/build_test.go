@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -442,6 +444,8 @@ func TestBuildCancelled(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "out")
 		ctx, cancel := context.WithCancel(t.Context())
 		env, _, errOut := testEnv(map[string]string{"SOURCE_DATE_EPOCH": testEpoch})
+		// Progress lines tell a cancellation in the middle of the build.
+		env.IsTerminal = func(io.Writer) bool { return true }
 		timer := time.AfterFunc(delay, cancel)
 		code := Main(ctx, []string{"build", caseDir, "-o", out}, env)
 		timer.Stop()
@@ -460,22 +464,57 @@ func TestBuildCancelled(t *testing.T) {
 		if !strings.Contains(errOut.String(), "interrupted") {
 			t.Errorf("cancelled after %v: stderr does not say interrupted:\n%s", delay, errOut)
 		}
-		if _, err := os.Lstat(out); err == nil {
-			midBuild++ // bundle.Create had made the output folder
-			if names, _ := readDirNames(out); len(names) != 0 {
-				t.Errorf("cancelled after %v: output folder holds %v", delay, names)
-			}
+		if strings.Contains(errOut.String(), "哈希") {
+			midBuild++ // files were being hashed into the staging folder
+		}
+		// The output folder did not exist before the build: it is gone.
+		if names, err := readDirNames(out); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("cancelled after %v: output folder left behind, holding %v (%v)", delay, names, err)
 		}
 	}
-	t.Logf("%d cancellations landed after the output folder was made", midBuild)
+	t.Logf("%d cancellations landed while files were hashed or later", midBuild)
 	if midBuild == 0 {
-		t.Error("no cancellation landed after the output folder was created")
+		t.Error("no cancellation landed after hashing had started")
 	}
 	if !finished {
 		t.Error("no build finished, however late the cancellation")
 	}
 	if d := diffTrees(before, snapshot(t, caseDir)); len(d) > 0 {
 		t.Errorf("the case folder changed: %v", d)
+	}
+}
+
+// TestStrictLeavesNoOutputFolder: a --strict build refused for missing
+// evidence leaves no output folder it created, nor its new parents; an
+// output folder that was there before stays.
+func TestStrictLeavesNoOutputFolder(t *testing.T) {
+	caseDir := filepath.Join(t.TempDir(), "thin")
+	copyTree(t, filepath.Join(sampleDir, "照片"), caseDir)
+	b, err := os.ReadFile(filepath.Join(sampleDir, "case.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(caseDir, "case.yaml"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	fresh := filepath.Join(root, "new", "deeper", "out")
+	r := run(t, "build", caseDir, "-o", fresh, "--strict")
+	if r.code != ExitFailed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailed, r.errOut)
+	}
+	if names, err := readDirNames(root); err != nil || len(names) != 0 {
+		t.Errorf("left in the output's parent: %v (%v)", names, err)
+	}
+	kept := filepath.Join(root, "kept")
+	if err := os.Mkdir(kept, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if r := run(t, "build", caseDir, "-o", kept, "--strict"); r.code != ExitFailed {
+		t.Fatalf("exit %d, want %d\n%s", r.code, ExitFailed, r.errOut)
+	}
+	if names, err := readDirNames(kept); err != nil || len(names) != 0 {
+		t.Errorf("the existing output folder: %v (%v), want it kept, empty", names, err)
 	}
 }
 

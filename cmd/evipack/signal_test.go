@@ -24,17 +24,12 @@ func TestInterruptBatch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and several bundles")
 	}
-	bin := filepath.Join(t.TempDir(), "evipack")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	cases := filepath.Join(t.TempDir(), "cases")
 	var args []string
 	for _, name := range []string{"a", "b", "c", "d"} {
 		dst := filepath.Join(cases, name)
-		if err := copyDir(filepath.Join("..", "..", "testdata", "cases", "sample"), dst); err != nil {
-			t.Fatal(err)
-		}
+		copySample(t, dst)
 		args = append(args, dst)
 	}
 	rng := rand.New(rand.NewSource(6))
@@ -97,10 +92,88 @@ func TestInterruptBatch(t *testing.T) {
 	}
 }
 
+// buildBinary builds evipack into a temporary folder.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "evipack")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// copySample copies the bundled sample case to dst.
+func copySample(t *testing.T, dst string) {
+	t.Helper()
+	if err := copyDir(filepath.Join("..", "..", "testdata", "cases", "sample"), dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func waitStatus(ee *exec.ExitError) (syscall.WaitStatus, bool) {
 	if ee == nil {
 		return 0, false
 	}
 	ws, ok := ee.Sys().(syscall.WaitStatus)
 	return ws, ok
+}
+
+// TestKilledBuildSweptNextTime kills (SIGKILL: no clean-up possible) a
+// real evipack process while its staging folder exists, then builds again
+// into the same output folder: the second build clears what the first
+// left, says so, and leaves only the complete bundle.
+func TestKilledBuildSweptNextTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and a bundle")
+	}
+	bin := buildBinary(t)
+	caseDir := filepath.Join(t.TempDir(), "sample")
+	copySample(t, caseDir)
+	out := filepath.Join(t.TempDir(), "out")
+	hidden := func() []string {
+		entries, _ := os.ReadDir(out)
+		var names []string
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				names = append(names, e.Name())
+			}
+		}
+		return names
+	}
+	var left []string
+	for trial := 0; trial < 20 && len(left) == 0; trial++ {
+		cmd := exec.Command(bin, "build", caseDir, "-o", out, "--quiet")
+		cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1790000000")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Microsecond) {
+			if len(hidden()) > 0 {
+				break
+			}
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+		left = hidden()
+	}
+	if len(left) == 0 {
+		t.Fatal("no build was killed while its staging folder existed")
+	}
+	t.Logf("left behind: %v", left)
+	cmd := exec.Command(bin, "build", caseDir, "-o", out)
+	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1790000000", "LC_ALL=C")
+	msg, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("second build: %v\n%s", err, msg)
+	}
+	if !strings.Contains(string(msg), "left in "+out+" by interrupted runs") {
+		t.Errorf("the second build does not say it cleared leftovers:\n%s", msg)
+	}
+	if h := hidden(); len(h) != 0 {
+		t.Errorf("still left behind: %v", h)
+	}
+	rep, err := bundle.Verify(context.Background(), filepath.Join(out, "sample"))
+	if err != nil || !rep.OK() {
+		t.Errorf("the bundle does not verify: %v", err)
+	}
 }

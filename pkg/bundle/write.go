@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/evipack/evipack/internal/leftover"
 )
 
 // BagItDeclaration is the exact bagit.txt the Writer writes.
@@ -83,7 +85,8 @@ type Writer struct {
 }
 
 // Create starts a bag that Commit will place at outDir/name. It creates
-// outDir if needed and the staging folder outDir/.name.evipack-tmp-<random>.
+// outDir if needed and the staging folder
+// outDir/.name.evipack-tmp-<owner tag><random> (see package leftover).
 func Create(outDir, name string, opts Options) (*Writer, error) {
 	if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." || !filepath.IsLocal(name) {
 		return nil, fmt.Errorf("create bundle %q: %w", name, &PathError{Path: name, Msg: "bundle name must be one path component", Err: ErrInsecurePath})
@@ -97,7 +100,7 @@ func Create(outDir, name string, opts Options) (*Writer, error) {
 			return nil, fmt.Errorf("create bundle %s: %w", dest, ErrExists)
 		}
 	}
-	tmp, err := os.MkdirTemp(outDir, "."+name+".evipack-tmp-")
+	tmp, err := os.MkdirTemp(outDir, "."+name+leftover.Tmp+leftover.Tag())
 	if err != nil {
 		return nil, fmt.Errorf("create bundle %s: %w", dest, err)
 	}
@@ -427,7 +430,7 @@ func (w *Writer) rename() error {
 		if !w.replace {
 			return fmt.Errorf("%s: %w", w.dest, ErrExists)
 		}
-		aside, err := os.MkdirTemp(w.outDir, "."+w.name+".evipack-old-")
+		aside, err := os.MkdirTemp(w.outDir, "."+w.name+leftover.Old+leftover.Tag())
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/evipack/evipack/internal/leftover"
 )
 
 // Zip form of a bag.
@@ -320,7 +322,7 @@ func WriteZipFile(ctx context.Context, zipPath, bagDir, rootName string, modTime
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".evipack-tmp-*")
+	tmp, err := os.CreateTemp(dir, "."+base+leftover.Tmp+leftover.Tag()+"*")
 	if err != nil {
 		return fmt.Errorf("zip %s: %w", zipPath, err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evipack/evipack/internal/leftover"
 	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/bundle"
 	"github.com/evipack/evipack/pkg/casefile"
@@ -114,6 +115,20 @@ func buildRun(ctx context.Context, opts *BuildOptions) error {
 	// Output folders this run creates are removed again if it leaves them
 	// empty: a --strict refusal, a ^C or a failed case leaves no trace.
 	defer removeEmpty(missingDirs(opts.OutDir))
+	// What builds killed outright left in the output folder goes first.
+	swept := leftover.Sweep(opts.OutDir)
+	if !opts.Quiet {
+		for _, p := range swept.Restored {
+			fmt.Fprintf(env.ErrOut, "! %s\n", env.msg(
+				fmt.Sprintf("restored %s, which an interrupted run had moved aside to replace it", p),
+				fmt.Sprintf("已恢复 %s：此前一次中断的运行在替换它时把它移到了一旁", p)))
+		}
+		if n := len(swept.Removed); n > 0 {
+			fmt.Fprintf(env.ErrOut, "! %s\n", env.msg(
+				fmt.Sprintf("removed %d temporary file(s) or folder(s) left in %s by interrupted runs", n, opts.OutDir),
+				fmt.Sprintf("已清理此前中断的运行在 %s 中留下的 %d 个临时文件或文件夹", opts.OutDir, n)))
+		}
+	}
 	jobs, perCase := shareJobs(opts.Jobs, len(groups), runtime.GOMAXPROCS(0))
 	defer limitCPUs(opts.Jobs)()
 	var (

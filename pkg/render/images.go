@@ -23,6 +23,7 @@ import (
 
 	_ "golang.org/x/image/webp"
 
+	"github.com/evipack/evipack/internal/leftover"
 	"github.com/evipack/evipack/internal/parallel"
 	"github.com/evipack/evipack/pkg/evidence"
 	"github.com/evipack/evipack/pkg/pdfnorm"
@@ -181,7 +182,7 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 	)
 	scratchDir := func() (string, error) {
 		mkdir.Do(func() {
-			s.dir, dirErr = os.MkdirTemp(scratch, ".evipack-img-")
+			s.dir, dirErr = os.MkdirTemp(scratch, leftover.Img+leftover.Tag())
 		})
 		return s.dir, dirErr
 	}

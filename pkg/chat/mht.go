@@ -310,11 +310,7 @@ func (p *parser) parseMHTHTML(src string, base int) error {
 		if cur == nil {
 			return nil
 		}
-		cur.Text = joinBody(body)
-		if isRecall(cur.Text) {
-			cur.System = true
-		}
-		if err := p.add(*cur); err != nil {
+		if err := p.addBody(cur, body); err != nil {
 			return err
 		}
 		if len(refs) > 0 {

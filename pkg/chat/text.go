@@ -129,6 +129,16 @@ func detectText(lines []string) string {
 	return ""
 }
 
+// addBody adds message m of a text or MHT export with its body lines as the
+// text; a recall notice ("撤回了一条消息") is a system message.
+func (p *parser) addBody(m *Message, body []string) error {
+	m.Text = joinBody(body)
+	if isRecall(m.Text) {
+		m.System = true
+	}
+	return p.add(*m)
+}
+
 // parseQQTXT parses a QQ 消息管理器 TXT export.
 func (p *parser) parseQQTXT(lines []string) error {
 	p.log.Format, p.log.Label = FormatQQTXT, labelQQTXT
@@ -139,11 +149,7 @@ func (p *parser) parseQQTXT(lines []string) error {
 		if cur == nil {
 			return nil
 		}
-		cur.Text = joinBody(body)
-		if isRecall(cur.Text) {
-			cur.System = true
-		}
-		err := p.add(*cur)
+		err := p.addBody(cur, body)
 		cur, body = nil, body[:0]
 		return err
 	}
@@ -191,11 +197,7 @@ func (p *parser) parseWeChatTXT(lines []string) error {
 			return nil
 		}
 		cur.Quote, body = cutQuote(body)
-		cur.Text = joinBody(body)
-		if isRecall(cur.Text) {
-			cur.System = true
-		}
-		err := p.add(*cur)
+		err := p.addBody(cur, body)
 		cur, body = nil, body[:0]
 		return err
 	}

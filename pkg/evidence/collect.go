@@ -114,7 +114,7 @@ func Collect(ctx context.Context, dir string, opts Options) (*Result, error) {
 				return err
 			}
 			res.Skipped = append(res.Skipped, skip(p, "unreadable",
-				"cannot be read: "+unwrapPathError(err), "无法读取："+unwrapPathError(err)))
+				"cannot be read: "+unwrapPathError(err), "无法读取："+ZhIOError(err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -247,6 +247,21 @@ func excluded(abs, rel string, exclude []string) bool {
 	return false
 }
 
+// ZhIOError says in Chinese, for the PDF, what the file system reported
+// when a file could not be read; the English detail stays in the warning's
+// Msg.
+func ZhIOError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "没有读取权限"
+	case errors.Is(err, fs.ErrNotExist):
+		return "文件不存在，可能在打包期间被移走"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "文件在读取过程中变短，可能在打包期间被改动"
+	}
+	return "系统读取错误"
+}
+
 func unwrapPathError(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -301,7 +316,7 @@ func ingest(root *os.Root, p string, opts Options) (*Item, error) {
 	}
 	f, err := root.Open(filepath.FromSlash(p))
 	if err != nil {
-		warn("unreadable", "cannot be opened: "+unwrapPathError(err), "无法打开："+unwrapPathError(err))
+		warn("unreadable", "cannot be opened: "+unwrapPathError(err), "无法打开："+ZhIOError(err))
 		return it, nil
 	}
 	defer f.Close()
@@ -353,7 +368,7 @@ func ingest(root *os.Root, p string, opts Options) (*Item, error) {
 		}
 	}
 	if rerr != nil {
-		warn("unreadable", "read failed: "+rerr.Error(), "读取失败："+rerr.Error())
+		warn("unreadable", "read failed: "+rerr.Error(), "读取失败："+ZhIOError(rerr))
 		return it, nil
 	}
 	it.Size = int64(n) + rest

@@ -70,26 +70,29 @@ func truncatedErr(format string, cause error) *FormatError {
 	}
 }
 
-func corruptErr(format, what string) *FormatError {
+// corruptErr is a damaged image: what says how in English, zh in Chinese.
+func corruptErr(format, what, zh string) *FormatError {
 	return &FormatError{
 		Code: CodeImageCorrupt,
 		Msg:  "check " + format + ": image file is damaged: " + what,
-		Zh:   "图片文件已损坏（" + what + "），可能无法正常显示，" + zhKept,
+		Zh:   "图片文件已损坏（" + zh + "），可能无法正常显示，" + zhKept,
 	}
 }
 
-func invalidErr(format, what string) *FormatError {
+// invalidErr is a file that is not a valid image: what says why in
+// English, zh in Chinese.
+func invalidErr(format, what, zh string) *FormatError {
 	return &FormatError{
 		Code: CodeImageInvalid,
 		Msg:  "check " + format + ": not a valid image: " + what,
-		Zh:   "图片格式无效（" + what + "），无法显示，" + zhKept,
+		Zh:   "图片格式无效（" + zh + "），无法显示，" + zhKept,
 	}
 }
 
 // checkDimensions rejects empty images and decompression bombs.
 func checkDimensions(format string, w, h int) error {
 	if w <= 0 || h <= 0 {
-		return invalidErr(format, fmt.Sprintf("zero dimension %d×%d", w, h))
+		return invalidErr(format, fmt.Sprintf("zero dimension %d×%d", w, h), "宽或高为 0")
 	}
 	if w > MaxImageSide || h > MaxImageSide || int64(w)*int64(h) > MaxImagePixels {
 		return &FormatError{
@@ -170,7 +173,7 @@ func checkPNG(r *bufio.Reader, size int64) (ImageDetail, error) {
 		return d, ioFailure("png", err)
 	}
 	if string(sig[:]) != pngSignature {
-		return d, invalidErr("png", "bad signature")
+		return d, invalidErr("png", "bad signature", "文件开头的 PNG 签名不符")
 	}
 	pos := int64(8)
 	var hdr [8]byte
@@ -183,25 +186,25 @@ func checkPNG(r *bufio.Reader, size int64) (ImageDetail, error) {
 		typ := string(hdr[4:8])
 		pos += 8
 		if length > 1<<31-1 {
-			return d, invalidErr("png", "chunk length out of range")
+			return d, invalidErr("png", "chunk length out of range", "数据块长度超出范围")
 		}
 		if size >= 0 && length+4 > size-pos {
 			return d, truncatedErr("png", fmt.Errorf("chunk %q claims %d bytes, %d left", typ, length, max(size-pos, 0)))
 		}
 		for _, c := range hdr[4:8] {
 			if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-				return d, invalidErr("png", "bad chunk type")
+				return d, invalidErr("png", "bad chunk type", "数据块类型无效")
 			}
 		}
 		if !seenIHDR && typ != "IHDR" {
-			return d, invalidErr("png", "first chunk is not IHDR")
+			return d, invalidErr("png", "first chunk is not IHDR", "缺少 PNG 文件头")
 		}
 		crc := crc32.NewIEEE()
 		crc.Write(hdr[4:8])
 		switch typ {
 		case "IHDR":
 			if seenIHDR || length != 13 {
-				return d, invalidErr("png", "bad IHDR chunk")
+				return d, invalidErr("png", "bad IHDR chunk", "PNG 文件头无效")
 			}
 			var ihdr [13]byte
 			if _, err := io.ReadFull(r, ihdr[:]); err != nil {
@@ -211,12 +214,12 @@ func checkPNG(r *bufio.Reader, size int64) (ImageDetail, error) {
 			seenIHDR = true
 			w, h := binary.BigEndian.Uint32(ihdr[0:4]), binary.BigEndian.Uint32(ihdr[4:8])
 			if w > 1<<31-1 || h > 1<<31-1 {
-				return d, invalidErr("png", "dimension out of range")
+				return d, invalidErr("png", "dimension out of range", "图像尺寸超出范围")
 			}
 			d.Width, d.Height = int(w), int(h)
 			d.BitDepth, d.ColorType = int(ihdr[8]), int(ihdr[9])
 			if !validPNGDepth(d.ColorType, d.BitDepth) || ihdr[10] != 0 || ihdr[11] != 0 || ihdr[12] > 1 {
-				return d, invalidErr("png", "bad IHDR fields")
+				return d, invalidErr("png", "bad IHDR fields", "PNG 文件头无效")
 			}
 			d.Interlaced = ihdr[12] == 1
 			if err := checkDimensions("png", d.Width, d.Height); err != nil {
@@ -237,11 +240,11 @@ func checkPNG(r *bufio.Reader, size int64) (ImageDetail, error) {
 		}
 		pos += 4
 		if binary.BigEndian.Uint32(sum[:]) != crc.Sum32() {
-			return d, corruptErr("png", "CRC mismatch in chunk "+typ)
+			return d, corruptErr("png", "CRC mismatch in chunk "+typ, typ+" 数据块的 CRC 校验值不符")
 		}
 		if typ == "IEND" {
 			if !seenIDAT {
-				return d, invalidErr("png", "no image data")
+				return d, invalidErr("png", "no image data", "没有图像数据")
 			}
 			return d, nil
 		}
@@ -272,7 +275,7 @@ func checkJPEG(r *bufio.Reader) (ImageDetail, error) {
 		return d, ioFailure("jpeg", err)
 	}
 	if b[0] != 0xFF || b[1] != 0xD8 {
-		return d, invalidErr("jpeg", "no SOI marker")
+		return d, invalidErr("jpeg", "no SOI marker", "缺少 JPEG 起始标记")
 	}
 	seenSOF, seenSOS := false, false
 	var pending byte // a marker already read by skipEntropy
@@ -301,25 +304,25 @@ func checkJPEG(r *bufio.Reader) (ImageDetail, error) {
 		switch {
 		case m == 0xD9:
 			if !seenSOS {
-				return d, invalidErr("jpeg", "no image data")
+				return d, invalidErr("jpeg", "no image data", "没有图像数据")
 			}
 			return d, nil
 		case m == 0x01 || (m >= 0xD0 && m <= 0xD7):
 			continue
 		case m == 0x00 || m == 0xD8:
-			return d, corruptErr("jpeg", fmt.Sprintf("unexpected marker FF%02X", m))
+			return d, corruptErr("jpeg", fmt.Sprintf("unexpected marker FF%02X", m), fmt.Sprintf("出现了意外的标记 FF%02X", m))
 		}
 		if _, err := io.ReadFull(r, b[:]); err != nil {
 			return d, ioFailure("jpeg", err)
 		}
 		n := int64(binary.BigEndian.Uint16(b[:])) - 2
 		if n < 0 {
-			return d, corruptErr("jpeg", "bad segment length")
+			return d, corruptErr("jpeg", "bad segment length", "数据段长度无效")
 		}
 		switch {
 		case isSOF(m):
 			if seenSOF || n < 6 {
-				return d, corruptErr("jpeg", "bad frame header")
+				return d, corruptErr("jpeg", "bad frame header", "帧头无效")
 			}
 			var sof [6]byte
 			if _, err := io.ReadFull(r, sof[:]); err != nil {
@@ -333,14 +336,14 @@ func checkJPEG(r *bufio.Reader) (ImageDetail, error) {
 			d.Components = int(sof[5])
 			d.Progressive = m == 0xC2 || m == 0xC6 || m == 0xCA || m == 0xCE
 			if d.Components == 0 || int64(d.Components)*3 != n {
-				return d, corruptErr("jpeg", "bad frame header")
+				return d, corruptErr("jpeg", "bad frame header", "帧头无效")
 			}
 			if err := checkDimensions("jpeg", d.Width, d.Height); err != nil {
 				return d, err
 			}
 		case m == 0xDA:
 			if !seenSOF {
-				return d, corruptErr("jpeg", "scan before frame header")
+				return d, corruptErr("jpeg", "scan before frame header", "图像数据出现在帧头之前")
 			}
 			seenSOS = true
 		}
@@ -395,7 +398,7 @@ func checkGIF(r *bufio.Reader) (ImageDetail, error) {
 		return d, ioFailure("gif", err)
 	}
 	if string(hdr[:6]) != "GIF87a" && string(hdr[:6]) != "GIF89a" {
-		return d, invalidErr("gif", "bad signature")
+		return d, invalidErr("gif", "bad signature", "文件开头的 GIF 签名不符")
 	}
 	d.Width = int(binary.LittleEndian.Uint16(hdr[6:8]))
 	d.Height = int(binary.LittleEndian.Uint16(hdr[8:10]))
@@ -415,7 +418,7 @@ func checkGIF(r *bufio.Reader) (ImageDetail, error) {
 		switch c {
 		case 0x3B: // trailer
 			if d.Frames == 0 {
-				return d, invalidErr("gif", "no image data")
+				return d, invalidErr("gif", "no image data", "没有图像数据")
 			}
 			return d, nil
 		case 0x21: // extension: label, then sub-blocks
@@ -437,7 +440,7 @@ func checkGIF(r *bufio.Reader) (ImageDetail, error) {
 			}
 			d.Frames++
 		default:
-			return d, corruptErr("gif", fmt.Sprintf("unknown block 0x%02X", c))
+			return d, corruptErr("gif", fmt.Sprintf("unknown block 0x%02X", c), fmt.Sprintf("未知的数据块 0x%02X", c))
 		}
 		for { // data sub-blocks
 			n, err := r.ReadByte()
@@ -461,7 +464,7 @@ func checkWebP(r *bufio.Reader, size int64) (ImageDetail, error) {
 		return d, ioFailure("webp", err)
 	}
 	if string(hdr[:4]) != "RIFF" || string(hdr[8:12]) != "WEBP" {
-		return d, invalidErr("webp", "bad signature")
+		return d, invalidErr("webp", "bad signature", "文件开头的 WebP 签名不符")
 	}
 	riff := int64(binary.LittleEndian.Uint32(hdr[4:8])) + 8
 	if size >= 0 && riff > size {
@@ -472,7 +475,7 @@ func checkWebP(r *bufio.Reader, size int64) (ImageDetail, error) {
 		if errors.Is(unexpected(err), io.ErrUnexpectedEOF) {
 			return d, truncatedErr("webp", err)
 		}
-		e := invalidErr("webp", "bad header")
+		e := invalidErr("webp", "bad header", "WebP 文件头无效")
 		e.Err = err
 		return d, e
 	}

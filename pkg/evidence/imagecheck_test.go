@@ -9,8 +9,10 @@ import (
 	"image/color"
 	"image/gif"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -51,6 +53,45 @@ func lossyWebP() []byte {
 	return append(out, chunk...)
 }
 
+// latinWord finds words in Latin letters in a Chinese message: only the
+// names of formats and structures, and hexadecimal markers, may appear.
+var latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9]*`)
+
+var allowedLatin = map[string]bool{"PNG": true, "JPEG": true, "GIF": true, "WebP": true, "IHDR": true, "CRC": true, "PDF": true, "MB": true}
+
+var hexMarker = regexp.MustCompile(`^(FF|x)[0-9A-F]{2}$`)
+
+// assertChinese fails if zh carries English words (an error text passed
+// through into what an official reads).
+func assertChinese(t *testing.T, zh string) {
+	t.Helper()
+	for _, w := range latinWord.FindAllString(zh, -1) {
+		if !allowedLatin[w] && !hexMarker.MatchString(w) {
+			t.Errorf("the Chinese message carries %q: %s", w, zh)
+		}
+	}
+}
+
+// TestZhIOError: what the file system reports is told in Chinese.
+func TestZhIOError(t *testing.T) {
+	_, notExist := os.Open(filepath.Join(t.TempDir(), "gone.png"))
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{notExist, "文件不存在"},
+		{&fs.PathError{Op: "open", Path: "a.png", Err: fs.ErrPermission}, "没有读取权限"},
+		{io.ErrUnexpectedEOF, "变短"},
+		{&fs.PathError{Op: "read", Path: "a.png", Err: errors.New("input/output error")}, "系统读取错误"},
+	} {
+		zh := ZhIOError(c.err)
+		if !strings.Contains(zh, c.want) {
+			t.Errorf("%v: %q, want %q", c.err, zh, c.want)
+		}
+		assertChinese(t, zh)
+	}
+}
+
 func TestCheckImage(t *testing.T) {
 	j := plainJPEG(t)
 	p := plainPNG(t)
@@ -77,17 +118,19 @@ func TestCheckImage(t *testing.T) {
 		{name: "interlaced png", file: pngWithIHDR(640, 480, 1), typ: TypePNG, w: 640, h: 480, interlac: true},
 		{name: "truncated png", file: p[:len(p)-20], typ: TypePNG, code: CodeTruncatedImage, inMsg: "截断"},
 		{name: "png without IEND", file: p[:len(p)-12], typ: TypePNG, code: CodeTruncatedImage},
-		{name: "png bad crc", file: badCRC, typ: TypePNG, code: CodeImageCorrupt},
+		{name: "png bad crc", file: badCRC, typ: TypePNG, code: CodeImageCorrupt, inMsg: "IHDR 数据块的 CRC 校验值不符"},
 		{name: "png 100000x100000 bomb", file: pngWithIHDR(100000, 100000, 0), typ: TypePNG, code: CodeImageTooLarge, inMsg: "100000×100000"},
 		{name: "png 20000x20000 too many pixels", file: pngWithIHDR(20000, 20000, 0), typ: TypePNG, code: CodeImageTooLarge, inMsg: "20000×20000"},
-		{name: "png zero width", file: pngWithIHDR(0, 10, 0), typ: TypePNG, code: CodeImageInvalid},
+		{name: "png zero width", file: pngWithIHDR(0, 10, 0), typ: TypePNG, code: CodeImageInvalid, inMsg: "宽或高为 0"},
 		{name: "gif", file: g, typ: TypeGIF, w: 12, h: 7},
 		{name: "truncated gif", file: g[:len(g)-3], typ: TypeGIF, code: CodeTruncatedImage},
 		{name: "webp", file: w, typ: TypeWebP, w: 1, h: 1},
 		{name: "truncated webp", file: w[:len(w)-5], typ: TypeWebP, code: CodeTruncatedImage},
 		{name: "empty as png", file: nil, typ: TypePNG, code: CodeTruncatedImage},
 		{name: "empty as jpeg", file: nil, typ: TypeJPEG, code: CodeTruncatedImage},
-		{name: "text as png", file: []byte("not a png at all"), typ: TypePNG, code: CodeImageInvalid},
+		{name: "text as png", file: []byte("not a png at all"), typ: TypePNG, code: CodeImageInvalid, inMsg: "签名不符"},
+		{name: "text as gif", file: []byte("not a gif at all"), typ: TypeGIF, code: CodeImageInvalid, inMsg: "签名不符"},
+		{name: "jpeg with a stray marker", file: append([]byte{0xff, 0xd8, 0xff, 0xd8}, j[2:]...), typ: TypeJPEG, code: CodeImageCorrupt, inMsg: "意外的标记 FFD8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +154,7 @@ func TestCheckImage(t *testing.T) {
 			if fe.Zh == "" || fe.Msg == "" || !strings.Contains(fe.Zh, tt.inMsg) {
 				t.Errorf("messages %q / %q, want Chinese text containing %q", fe.Msg, fe.Zh, tt.inMsg)
 			}
+			assertChinese(t, fe.Zh)
 		})
 	}
 }

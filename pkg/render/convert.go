@@ -99,7 +99,7 @@ func newPNGChunks(r io.Reader, bufSize int) (*pngChunks, error) {
 	br := bufio.NewReaderSize(r, bufSize)
 	var sig [8]byte
 	if _, err := io.ReadFull(br, sig[:]); err != nil || string(sig[:]) != pngSignature {
-		return nil, errors.New("bad signature")
+		return nil, newProblem("不是有效的 PNG 文件：文件开头的签名不符", "bad signature")
 	}
 	return &pngChunks{br: br, pos: 8}, nil
 }
@@ -115,18 +115,18 @@ func (c *pngChunks) discard(n int64) error {
 func (c *pngChunks) next() (typ string, n int64, err error) {
 	if c.inChunk {
 		if err := c.discard(c.rest + 4); err != nil {
-			return "", 0, fmt.Errorf("truncated at byte %d", c.pos)
+			return "", 0, truncated("truncated at byte %d", c.pos)
 		}
 	}
 	var hdr [8]byte
 	if _, err := io.ReadFull(c.br, hdr[:]); err != nil {
-		return "", 0, fmt.Errorf("truncated at byte %d", c.pos)
+		return "", 0, truncated("truncated at byte %d", c.pos)
 	}
 	c.pos += 8
 	n = int64(binary.BigEndian.Uint32(hdr[:4]))
 	typ = string(hdr[4:])
 	if n > 1<<31-1 {
-		return "", 0, fmt.Errorf("chunk %q of %d bytes", typ, n)
+		return "", 0, newProblem("PNG 数据块的长度不合理，文件已损坏", "chunk %q of %d bytes", typ, n)
 	}
 	c.inChunk, c.rest = true, n
 	return typ, n, nil
@@ -135,11 +135,11 @@ func (c *pngChunks) next() (typ string, n int64, err error) {
 // data reads the whole current chunk, refusing one longer than limit.
 func (c *pngChunks) data(typ string, limit int64) ([]byte, error) {
 	if c.rest > limit {
-		return nil, fmt.Errorf("%s chunk of %d bytes", typ, c.rest)
+		return nil, newProblem("PNG 的 "+typ+" 数据块过长，文件已损坏", "%s chunk of %d bytes", typ, c.rest)
 	}
 	b := make([]byte, c.rest)
 	if _, err := io.ReadFull(c, b); err != nil {
-		return nil, fmt.Errorf("truncated %s chunk", typ)
+		return nil, truncated("truncated %s chunk", typ)
 	}
 	return b, nil
 }
@@ -178,12 +178,12 @@ func (r *idatReader) next() error {
 			return err
 		}
 		if r.ihdr == nil && typ != "IHDR" {
-			return errors.New("first chunk is not IHDR")
+			return errBadIHDR("first chunk is not IHDR")
 		}
 		switch typ {
 		case "IHDR":
 			if n != 13 || r.ihdr != nil {
-				return errors.New("bad IHDR")
+				return errBadIHDR("bad IHDR")
 			}
 			if r.ihdr, err = r.c.data(typ, 13); err != nil {
 				return err
@@ -236,13 +236,13 @@ func flattenPNGRows(r io.Reader, maxPixels int64, pixels *weighted, out func(wid
 		return err
 	}
 	if ir.ihdr == nil || !ir.started {
-		return errors.New("no image data")
+		return errNoImageData
 	}
 	w := int(binary.BigEndian.Uint32(ir.ihdr[0:4]))
 	h := int(binary.BigEndian.Uint32(ir.ihdr[4:8]))
 	depth, ct, interlace := ir.ihdr[8], ir.ihdr[9], ir.ihdr[12]
 	if w <= 0 || h <= 0 || int64(w)*int64(h) > maxPixels || w > 1<<20 || h > 1<<20 {
-		return fmt.Errorf("size %d×%d", w, h)
+		return newProblem(fmt.Sprintf("图像尺寸不合理：%d×%d 像素", w, h), "size %d×%d", w, h)
 	}
 	var channels int
 	switch ct {
@@ -275,7 +275,7 @@ func flattenPNGRows(r io.Reader, maxPixels int64, pixels *weighted, out func(wid
 	stride := w * bpp
 	zr, err := inflateZlib(ir)
 	if err != nil {
-		return fmt.Errorf("image data: %v", err)
+		return fmt.Errorf("image data: %w", err)
 	}
 	zbr := bufio.NewReaderSize(zr, 64<<10)
 	rw, err := out(w, h, outBpp)
@@ -325,10 +325,10 @@ func flattenPNGRows(r io.Reader, maxPixels int64, pixels *weighted, out func(wid
 	prev := make([]byte, 1+stride)
 	for y := 0; y < h; y++ {
 		if _, err := io.ReadFull(zbr, cur); err != nil {
-			return fmt.Errorf("image data ends at row %d of %d", y, h)
+			return rowsEnd(err, fmt.Sprintf("图像数据不完整：共 %d 行，只读到 %d 行", h, y), "row %d of %d", y, h)
 		}
 		if err := unfilter(cur[0], cur[1:], prev[1:], bpp); err != nil {
-			return fmt.Errorf("row %d: %v", y, err)
+			return fmt.Errorf("row %d: %w", y, err)
 		}
 		if err := emit(cur[1:]); err != nil {
 			return err
@@ -346,7 +346,8 @@ const maxDecodePixels = 64 << 20
 // errTooLarge refuses an image that would be decoded whole but is larger
 // than maxDecodePixels.
 func errTooLarge(w, h int) error {
-	return fmt.Errorf("图像为 %d×%d 像素，超过可转换的上限", w, h)
+	return newProblem(fmt.Sprintf("图像为 %d×%d 像素，超过可转换的上限", w, h),
+		"image of %d×%d pixels is larger than can be converted", w, h)
 }
 
 // inflateZlib returns the inflated data of a zlib stream, without checking
@@ -354,13 +355,13 @@ func errTooLarge(w, h int) error {
 func inflateZlib(r io.Reader) (io.Reader, error) {
 	var hdr [2]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return nil, errors.New("no zlib header")
+		return nil, truncated("no zlib header")
 	}
 	if hdr[0]&0x0f != 8 || hdr[0]>>4 > 7 || (uint16(hdr[0])<<8|uint16(hdr[1]))%31 != 0 {
-		return nil, errors.New("bad zlib header")
+		return nil, newProblem("图像的压缩数据已损坏", "bad zlib header")
 	}
 	if hdr[1]&0x20 != 0 {
-		return nil, errors.New("zlib preset dictionary")
+		return nil, newProblem("图像的压缩数据使用了 PNG 不允许的预设字典", "zlib preset dictionary")
 	}
 	return flate.NewReader(r), nil
 }
@@ -389,10 +390,10 @@ func deinterlace(r io.Reader, img []byte, w, h, bpp int) error {
 		for y := range ph {
 			line := cur[:1+n]
 			if _, err := io.ReadFull(r, line); err != nil {
-				return fmt.Errorf("image data ends in pass %d, row %d of %d", p+1, y, ph)
+				return rowsEnd(err, fmt.Sprintf("图像数据不完整，在隔行扫描共 7 遍中的第 %d 遍中断", p+1), "pass %d, row %d of %d", p+1, y, ph)
 			}
 			if err := unfilter(line[0], line[1:], prev[1:1+n], bpp); err != nil {
-				return fmt.Errorf("pass %d, row %d: %v", p+1, y, err)
+				return fmt.Errorf("pass %d, row %d: %w", p+1, y, err)
 			}
 			dst := img[(a.y+y*a.dy)*stride : (a.y+y*a.dy+1)*stride]
 			src := line[1:]
@@ -499,7 +500,7 @@ func unfilter(ft byte, cur, prev []byte, bpp int) error {
 			}
 		}
 	default:
-		return fmt.Errorf("unknown filter %d", ft)
+		return newProblem(fmt.Sprintf("图像数据已损坏：未知的行滤波类型 %d", ft), "unknown filter %d", ft)
 	}
 	return nil
 }
@@ -589,4 +590,23 @@ func writeGrayRows(pix []byte, stride, w, h int, rows func(w, h, bpp int) (*rowW
 		}
 	}
 	return rw.close()
+}
+
+// errBadIHDR is a PNG whose header chunk is missing or malformed.
+func errBadIHDR(what string) error {
+	return newProblem("PNG 文件头损坏", "%s", what)
+}
+
+// errNoImageData is a PNG without image data (no IDAT chunk).
+var errNoImageData = newProblem("PNG 文件中没有图像数据", "no image data")
+
+// rowsEnd is the error of image data that stopped at the row named by
+// format and args: short data (told by zh), or a cause of its own, such
+// as corrupt compressed data.
+func rowsEnd(err error, zh, format string, args ...any) error {
+	where := fmt.Sprintf(format, args...)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return newProblem(zh, "image data ends at %s", where)
+	}
+	return fmt.Errorf("image data, %s: %w", where, err)
 }

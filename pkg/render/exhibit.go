@@ -257,9 +257,9 @@ func (r *renderer) failedImage(it *evidence.Item) (evidence.Warning, bool) {
 // register hands the image's placeholder to fpdf (see images.go). The
 // original in the bag is never changed.
 func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
-	fail := func(why string) bool {
+	fail := func(why, zh string) bool {
 		r.warn(it, "image-embed", "image cannot be embedded in the PDF: "+why,
-			"图片无法嵌入 PDF（"+why+"），原件已保存在证据包中")
+			"图片无法嵌入 PDF（"+zh+"），原件已保存在证据包中")
 		return false
 	}
 	if _, failed := r.failedImage(it); failed {
@@ -267,18 +267,18 @@ func (r *renderer) register(it *evidence.Item, name string) (ok bool) {
 	}
 	src := r.plan.images.sources[imageKey(it)]
 	if src == nil {
-		return fail("未能读取")
+		return fail("not prepared", "未能读取")
 	}
 	defer func() {
 		if p := recover(); p != nil {
 			r.pdf.ClearError()
-			ok = fail(fmt.Sprint(p))
+			ok = fail(fmt.Sprint(p), "PDF 生成库无法处理这张图片")
 		}
 	}()
 	r.pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: src.typ}, bytes.NewReader(src.placeholder))
 	if err := r.pdf.Error(); err != nil {
 		r.pdf.ClearError()
-		return fail(err.Error())
+		return fail(err.Error(), "PDF 生成库无法处理这张图片")
 	}
 	return true
 }
@@ -295,13 +295,13 @@ func (r *renderer) text(it *evidence.Item) bool {
 	}
 	rc, err := r.rep.Open(it)
 	if err != nil {
-		r.warn(it, "text-read", "cannot read the text: "+err.Error(), "无法读取文本："+err.Error())
+		r.warn(it, "text-read", "cannot read the text: "+err.Error(), "无法读取文本："+zhReason(err))
 		return false
 	}
 	defer rc.Close()
 	dec, err := evidence.DecodeText(io.LimitReader(rc, maxTextBytes), it.Encoding)
 	if err != nil {
-		r.warn(it, "text-read", "cannot decode the text: "+err.Error(), "无法解码文本："+err.Error())
+		r.warn(it, "text-read", "cannot decode the text: "+err.Error(), "无法解码文本："+zhReason(err))
 		return false
 	}
 	sc := bufio.NewScanner(dec)
@@ -330,7 +330,7 @@ func (r *renderer) text(it *evidence.Item) bool {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		r.warn(it, "text-read", "text only partly shown: "+err.Error(), "文本只显示了一部分（"+err.Error()+"），完整内容见原件")
+		r.warn(it, "text-read", "text only partly shown: "+err.Error(), "文本只显示了一部分（"+zhReason(err)+"），完整内容见原件")
 	}
 	if omitted > 0 || it.Size > maxTextBytes {
 		r.pdf.Ln(2)
@@ -440,7 +440,7 @@ func pdfReason(err error) string {
 	if reason := pdfnorm.Reason(err); reason != "" {
 		return reason
 	}
-	return "PDF 文件无法解析（" + err.Error() + "），未导入页面；原件已保存在证据包中"
+	return "PDF 文件无法读取（" + zhReason(err) + "），未导入页面；原件已保存在证据包中"
 }
 
 // ---- metadata card ------------------------------------------------------------------

@@ -102,7 +102,7 @@ type Images struct {
 	set      *imageSet
 	cancel   context.CancelFunc
 	done     chan struct{}
-	failures map[string]string // why an image could not be prepared, by imageKey
+	failures map[string]error // why an image could not be prepared, by imageKey
 	err      error
 	closed   sync.Once
 }
@@ -122,7 +122,7 @@ func PrepareImages(ctx context.Context, items []*evidence.Item, open func(it *ev
 }
 
 // wait returns what the preparation found once it is over.
-func (im *Images) wait() (map[string]string, error) {
+func (im *Images) wait() (map[string]error, error) {
 	<-im.done
 	return im.failures, im.err
 }
@@ -159,7 +159,7 @@ func isImageExhibit(it *evidence.Item) bool {
 
 // prepare readies every image exhibit with jobs workers and returns
 // why images could not be prepared, by imageKey; see warnFailed.
-func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch string, jobs int) (map[string]string, error) {
+func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch string, jobs int) (map[string]error, error) {
 	var todo []*evidence.Item
 	for _, it := range items {
 		if !isImageExhibit(it) {
@@ -178,7 +178,7 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 		dirErr   error
 		mkdir    sync.Once
 		pixels   = newWeighted(maxConvertPixels)
-		failures = map[string]string{}
+		failures = map[string]error{}
 	)
 	scratchDir := func() (string, error) {
 		mkdir.Do(func() {
@@ -192,7 +192,7 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
-			failures[imageKey(it)] = err.Error()
+			failures[imageKey(it)] = err
 		} else {
 			s.sources[imageKey(it)] = src
 		}
@@ -205,12 +205,12 @@ func (s *imageSet) prepare(ctx context.Context, items []*evidence.Item, scratch 
 
 // warnFailed gives every image exhibit that could not be prepared an
 // "image-embed" warning (it is shown as a card) and returns how many.
-func warnFailed(items []*evidence.Item, failures map[string]string, pl *plan) int {
+func warnFailed(items []*evidence.Item, failures map[string]error, pl *plan) int {
 	n := 0
 	for _, it := range items {
-		if why, failed := failures[imageKey(it)]; failed && isImageExhibit(it) {
-			pl.warn(it, "image-embed", "image cannot be embedded in the PDF: "+why,
-				"图片无法嵌入 PDF（"+why+"），原件已保存在证据包中")
+		if err, failed := failures[imageKey(it)]; failed && isImageExhibit(it) {
+			pl.warn(it, "image-embed", "image cannot be embedded in the PDF: "+err.Error(),
+				"图片无法嵌入 PDF（"+zhReason(err)+"），原件已保存在证据包中")
 			n++
 		}
 	}
@@ -222,7 +222,7 @@ func (s *imageSet) prepareOne(it *evidence.Item, scratchDir func() (string, erro
 		return nil, errNoOpen
 	}
 	if it.Size > maxImageBytes {
-		return nil, fmt.Errorf("larger than %d bytes", maxImageBytes)
+		return nil, tooBig(maxImageBytes)
 	}
 	id := append(append(bytes.Clone(s.marker), imageKey(it)...), '%')
 	switch it.Type {
@@ -253,7 +253,7 @@ func (s *imageSet) prepareJPEG(it *evidence.Item, id []byte) (*imageSource, erro
 	cfg, err := jpeg.DecodeConfig(bufio.NewReaderSize(f, 16<<10))
 	f.Close()
 	if err != nil {
-		return nil, fmt.Errorf("JPEG: %v", err)
+		return nil, fmt.Errorf("JPEG: %w", err)
 	}
 	var comps int
 	switch cfg.ColorModel {
@@ -264,10 +264,10 @@ func (s *imageSet) prepareJPEG(it *evidence.Item, id []byte) (*imageSource, erro
 	case color.CMYKModel:
 		comps = 4
 	default:
-		return nil, fmt.Errorf("JPEG: unsupported colour model")
+		return nil, newProblem("JPEG 使用了不支持的颜色模式", "JPEG: unsupported colour model")
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > 0xffff || cfg.Height > 0xffff {
-		return nil, fmt.Errorf("JPEG: size %d×%d", cfg.Width, cfg.Height)
+		return nil, newProblem(fmt.Sprintf("JPEG 的图像尺寸不合理：%d×%d 像素", cfg.Width, cfg.Height), "JPEG: size %d×%d", cfg.Width, cfg.Height)
 	}
 	var b bytes.Buffer
 	b.Write([]byte{0xff, 0xd8}) // SOI
@@ -297,7 +297,7 @@ const pngSignature = "\x89PNG\r\n\x1a\n"
 func scanPNG(r io.Reader, id []byte) (*imageSource, error) {
 	c, err := newPNGChunks(r, 4<<10)
 	if err != nil {
-		return nil, fmt.Errorf("PNG: %v", err)
+		return nil, fmt.Errorf("PNG: %w", err)
 	}
 	var (
 		ihdr, plte, trns []byte
@@ -306,30 +306,30 @@ func scanPNG(r io.Reader, id []byte) (*imageSource, error) {
 	for {
 		typ, n, err := c.next()
 		if err != nil {
-			return nil, fmt.Errorf("PNG: %v", err)
+			return nil, fmt.Errorf("PNG: %w", err)
 		}
 		if ihdr == nil && typ != "IHDR" {
-			return nil, errors.New("PNG: first chunk is not IHDR")
+			return nil, errBadIHDR("PNG: first chunk is not IHDR")
 		}
 		switch typ {
 		case "IHDR":
 			if n != 13 {
-				return nil, errors.New("PNG: bad IHDR")
+				return nil, errBadIHDR("PNG: bad IHDR")
 			}
 			if ihdr, err = c.data(typ, 13); err != nil {
-				return nil, fmt.Errorf("PNG: %v", err)
+				return nil, fmt.Errorf("PNG: %w", err)
 			}
 			depth, ct, interlace := ihdr[8], ihdr[9], ihdr[12]
 			if interlace != 0 || ct == 4 || ct == 6 {
 				return nil, errConvert
 			}
 			if !validPNGDepth(ct, depth) || ihdr[10] != 0 || ihdr[11] != 0 {
-				return nil, fmt.Errorf("PNG: colour type %d, bit depth %d", ct, depth)
+				return nil, newProblem(fmt.Sprintf("PNG 的颜色类型 %d 不能与位深 %d 组合", ct, depth), "PNG: colour type %d, bit depth %d", ct, depth)
 			}
 		case "PLTE", "tRNS":
 			data, err := c.data(typ, 1024)
 			if err != nil {
-				return nil, fmt.Errorf("PNG: %v", err)
+				return nil, fmt.Errorf("PNG: %w", err)
 			}
 			if typ == "PLTE" {
 				plte = data
@@ -343,13 +343,13 @@ func scanPNG(r io.Reader, id []byte) (*imageSource, error) {
 			}
 		case "IEND":
 			if src.length == 0 {
-				return nil, errors.New("PNG: no image data")
+				return nil, fmt.Errorf("PNG: %w", errNoImageData)
 			}
 			if ihdr[9] == 3 && plte == nil {
-				return nil, errors.New("PNG: palette missing")
+				return nil, newProblem("PNG 缺少调色板", "PNG: palette missing")
 			}
 			if !validTRNS(ihdr[9], trns) {
-				return nil, errors.New("PNG: bad tRNS chunk")
+				return nil, newProblem("PNG 的透明度数据无效", "PNG: bad tRNS chunk")
 			}
 			src.placeholder = pngPlaceholder(ihdr, plte, trns, id)
 			return src, nil
@@ -450,7 +450,7 @@ func (s *imageSet) convert(it *evidence.Item, id []byte, scratchDir func() (stri
 		err = bw.Flush()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("转换失败：%v", err)
+		return nil, &problem{zh: "转换失败：" + zhReason(err), err: fmt.Errorf("convert: %w", err)}
 	}
 	size, err := out.Seek(0, io.SeekCurrent)
 	if err == nil {
@@ -491,7 +491,7 @@ func (s *imageSet) decodeAndWrite(it *evidence.Item, pixels *weighted, rows func
 	cfg, _, err := image.DecodeConfig(bufio.NewReader(f))
 	f.Close()
 	if err != nil {
-		return fmt.Errorf("解码失败：%v", err)
+		return fmt.Errorf("decode: %w", err)
 	}
 	if int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
 		return errTooLarge(cfg.Width, cfg.Height)
@@ -502,7 +502,7 @@ func (s *imageSet) decodeAndWrite(it *evidence.Item, pixels *weighted, rows func
 	img, _, err := image.Decode(bufio.NewReaderSize(io.LimitReader(f, maxImageBytes), 64<<10))
 	f.Close()
 	if err != nil {
-		return fmt.Errorf("解码失败：%v", err)
+		return fmt.Errorf("decode: %w", err)
 	}
 	// An opaque image (an interlaced RGB or gray screenshot) is written
 	// as decoded; anything else is composited over white first.

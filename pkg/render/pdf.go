@@ -1090,6 +1090,11 @@ func sourceOf(it *evidence.Item) string {
 
 var errNoOpen = errors.New("no opener for originals")
 
+// tooBig is the problem of a file larger than limit bytes.
+func tooBig(limit int64) error {
+	return newProblem(fmt.Sprintf("文件超过 %d MB，不嵌入 PDF", limit>>20), "larger than %d bytes", limit)
+}
+
 func (r *renderer) readAll(it *evidence.Item, limit int64) ([]byte, error) {
 	if r.rep.Open == nil {
 		return nil, errNoOpen
@@ -1100,7 +1105,7 @@ func (r *renderer) readAll(it *evidence.Item, limit int64) ([]byte, error) {
 	}
 	defer rc.Close()
 	if it.Size > limit {
-		return nil, fmt.Errorf("larger than %d bytes", limit)
+		return nil, tooBig(limit)
 	}
 	// The size is known from ingest: read into one buffer of that size
 	// (plus one byte to notice a file that grew) instead of growing one.
@@ -1109,7 +1114,7 @@ func (r *renderer) readAll(it *evidence.Item, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(buf.Len()) > limit {
-		return nil, fmt.Errorf("larger than %d bytes", limit)
+		return nil, tooBig(limit)
 	}
 	return buf.Bytes(), nil
 }

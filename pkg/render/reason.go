@@ -58,8 +58,6 @@ func zhReason(err error) string {
 		pathErr     *fs.PathError
 	)
 	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
-		return evidence.ZhIOError(err)
 	case errors.Is(err, io.ErrUnexpectedEOF), shortData(err):
 		return "文件不完整，内容在结尾之前中断"
 	case errors.Is(err, bufio.ErrTooLong):
@@ -73,7 +71,7 @@ func zhReason(err error) string {
 		return "图像的压缩数据已损坏"
 	case errors.As(err, &pngFormat), errors.As(err, &jpegFormat):
 		return "图像文件已损坏"
-	case errors.As(err, &pathErr):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission), errors.As(err, &pathErr):
 		return evidence.ZhIOError(err)
 	}
 	return "文件已损坏或格式无法识别"

@@ -49,6 +49,17 @@ var latin = regexp.MustCompile(`[A-Za-z]+`)
 
 var allowedLatin = map[string]bool{"PNG": true, "JPEG": true, "GIF": true, "PDF": true, "IHDR": true, "PLTE": true, "tRNS": true, "MB": true}
 
+// assertChinese fails if zh, the reason told about name, carries English
+// words (an error text passed through to what an official reads).
+func assertChinese(t *testing.T, name, zh string) {
+	t.Helper()
+	for _, w := range latin.FindAllString(zh, -1) {
+		if !allowedLatin[w] {
+			t.Errorf("%s: the Chinese reason carries %q: %s", name, w, zh)
+		}
+	}
+}
+
 // TestImageFailureReasonsInChinese: every way an image can fail to embed
 // is told in Chinese on its card — what is wrong with the file, not the
 // decoder's English — while the manifest's English message keeps the
@@ -107,11 +118,7 @@ func TestImageFailureReasonsInChinese(t *testing.T) {
 		if !strings.Contains(zh, c.want) {
 			t.Errorf("%s: card says %q, want %q", c.name, zh, c.want)
 		}
-		for _, w := range latin.FindAllString(zh, -1) {
-			if !allowedLatin[w] {
-				t.Errorf("%s: the Chinese reason carries %q: %s", c.name, w, zh)
-			}
-		}
+		assertChinese(t, c.name, zh)
 		if !strings.Contains(text, squash(zh)) {
 			t.Errorf("%s: the PDF does not show %q", c.name, zh)
 		}
@@ -131,11 +138,7 @@ func TestZhReasonDecoders(t *testing.T) {
 			t.Fatal("a decoder accepted garbage")
 		}
 		zh := zhReason(err)
-		for _, w := range latin.FindAllString(zh, -1) {
-			if !allowedLatin[w] {
-				t.Errorf("%v: the reason carries %q: %s", err, w, zh)
-			}
-		}
+		assertChinese(t, err.Error(), zh)
 		if zh == "" {
 			t.Errorf("%v: no reason", err)
 		}
